@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import passport from 'passport';
+import { AppModule } from './app.module.js';
+import { isUnsafeMethod, OriginPolicy } from './auth/origin-policy.js';
+import { AppException } from './common/errors.js';
+import { AppConfig, loadConfig } from './config/config.js';
+import { SHARED_SESSION } from './session/session.module.js';
+import type { SharedSession } from './session/session-middleware.js';
+
+/**
+ * Builds the whole application, HTTP middleware order included. `main.ts` and every test go
+ * through here, so a test app is the production app.
+ */
+export async function createApp(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: config.env === 'test' ? ['error', 'warn'] : undefined,
+  });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+
+  const policy = new OriginPolicy(config);
+  const session = app.get<SharedSession>(SHARED_SESSION);
+
+  app.use(helmet());
+  if (policy.explicitOrigins.length > 0) {
+    app.enableCors({ origin: policy.explicitOrigins, credentials: true });
+  }
+  // Before the body is read or the session touched: a refused request leaves no trace.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(
+      isUnsafeMethod(req.method) && policy.isCrossOrigin(req)
+        ? new AppException('CROSS_ORIGIN', 'Cross-origin request refused')
+        : undefined,
+    );
+  });
+  app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
+  app.use(session.middleware);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  return app;
+}
+
+export function logProfile(config: AppConfig): void {
+  new Logger('Tether').log(
+    `data: ${config.dataStore}, sessions: ${config.sessionStore}, adapter: ${config.ioAdapter}`,
+  );
+}

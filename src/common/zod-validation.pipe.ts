@@ -1,0 +1,34 @@
+import { PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { AppException } from './errors.js';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Zod issues as `{field, message}` pairs. Zod's messages describe the rule, never the value. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Parses with a zod schema, or throws VALIDATION naming each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = fieldErrors(result.error);
+    throw new AppException('VALIDATION', `Invalid ${details.map((d) => d.field).join(', ')}`, details);
+  }
+  return result.data;
+}
+
+export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  constructor(private readonly schema: S) {}
+
+  transform(value: unknown): z.output<S> {
+    return parseOrThrow(this.schema, value);
+  }
+}

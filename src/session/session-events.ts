@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+
+export type SessionEndReason = 'logout' | 'expired' | 'password_changed' | 'revoked';
+
+/** A session (or all of a user's sessions but one) stopped being valid. */
+export type SessionRevocation =
+  | { scope: 'session'; sessionHash: string; reason: SessionEndReason }
+  | { scope: 'user'; userId: string; exceptSessionHash?: string; reason: SessionEndReason };
+
+type Listener = (revocation: SessionRevocation) => Promise<void>;
+
+/**
+ * Where HTTP auth announces revocations and the realtime layer (and anything else holding a
+ * credential derived from a session) acts on them. Publishing waits for every listener, so a
+ * logout response is sent only after the sockets were told.
+ */
+@Injectable()
+export class SessionEvents {
+  private readonly listeners = new Set<Listener>();
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async publish(revocation: SessionRevocation): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener(revocation)));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Ordered schema migrations for the embedded SQLite store. Append only: a shipped migration is
+ * never edited, because databases in the field have already applied it.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+     id            TEXT PRIMARY KEY,
+     username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
+     display_name  TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     auth_epoch    INTEGER NOT NULL DEFAULT 0,
+     created_at    TEXT NOT NULL
+   ) STRICT`,
+  `CREATE TABLE rooms (
+     id          TEXT PRIMARY KEY,
+     name        TEXT NOT NULL,
+     visibility  TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+     owner_id    TEXT NOT NULL,
+     created_at  TEXT NOT NULL
+   ) STRICT;
+   CREATE TABLE room_members (
+     room_id  TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+     user_id  TEXT NOT NULL,
+     PRIMARY KEY (room_id, user_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX room_members_by_user ON room_members (user_id);
+   CREATE TABLE messages (
+     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+     room_id        TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+     author_id      TEXT NOT NULL,
+     text           TEXT NOT NULL,
+     client_msg_id  TEXT NOT NULL,
+     created_at     TEXT NOT NULL,
+     UNIQUE (author_id, client_msg_id)
+   ) STRICT;
+   CREATE INDEX messages_by_room ON messages (room_id, seq);`,
+];

@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+
+export type Sqlite = Database.Database;
+
+export const SQLITE = Symbol('Sqlite');
+
+/**
+ * Opens (creating if needed) the embedded database in WAL mode and brings its schema up to date.
+ * Several processes may share the file: WAL lets readers run beside the one writer, and the busy
+ * timeout makes a writer wait for the lock instead of failing.
+ */
+export function openSqlite(dataDir: string, fileName = 'tether.db'): Sqlite {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, fileName));
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Sqlite): void {
+  // IMMEDIATE takes the write lock up front, so two processes booting together cannot both
+  // decide that the same migration is pending.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]);
+    }
+    if (current < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

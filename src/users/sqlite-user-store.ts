@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Sqlite } from '../storage/sqlite.js';
+import { NewUser, UserRecord, UserStore, UsernameTakenError } from './user-store.js';
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  auth_epoch: number;
+  created_at: string;
+}
+
+const fromRow = (row: UserRow): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  passwordHash: row.password_hash,
+  authEpoch: row.auth_epoch,
+  createdAt: row.created_at,
+});
+
+export class SqliteUserStore implements UserStore {
+  private readonly insert;
+  private readonly byId;
+  private readonly byUsername;
+  private readonly updatePassword;
+
+  constructor(db: Sqlite) {
+    this.insert = db.prepare<[string, string, string, string, string]>(
+      `INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.byId = db.prepare<[string], UserRow>(`SELECT * FROM users WHERE id = ?`);
+    this.byUsername = db.prepare<[string], UserRow>(`SELECT * FROM users WHERE username = ?`);
+    this.updatePassword = db.prepare<[string, string], { auth_epoch: number }>(
+      `UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1 WHERE id = ? RETURNING auth_epoch`,
+    );
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    const record: UserRecord = {
+      id: randomUUID(),
+      authEpoch: 0,
+      createdAt: new Date().toISOString(),
+      ...user,
+    };
+    try {
+      this.insert.run(record.id, record.username, record.displayName, record.passwordHash, record.createdAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UsernameTakenError();
+      throw error;
+    }
+    return record;
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const row = this.byId.get(id);
+    return row ? fromRow(row) : null;
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const row = this.byUsername.get(username);
+    return row ? fromRow(row) : null;
+  }
+
+  async changePassword(id: string, passwordHash: string): Promise<number | null> {
+    return this.updatePassword.get(passwordHash, id)?.auth_epoch ?? null;
+  }
+}

@@ -1,0 +1,47 @@
+/** A user as the stores keep it. `passwordHash` and `authEpoch` never leave the server. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  /** Bumped whenever credentials change; sessions and tokens carrying an older epoch are void. */
+  authEpoch: number;
+  createdAt: string;
+}
+
+/** The public `User` shape of the contract. */
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+}
+
+export class UsernameTakenError extends Error {
+  constructor() {
+    super('username taken');
+    this.name = 'UsernameTakenError';
+  }
+}
+
+/** Users by id and by case-insensitive username. Every implementation passes `user-store.contract.ts`. */
+export interface UserStore {
+  /** @throws UsernameTakenError when the username exists in any letter case. */
+  create(user: NewUser): Promise<UserRecord>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** Case-insensitive. */
+  findByUsername(username: string): Promise<UserRecord | null>;
+  /** Sets a new hash and bumps the auth epoch; resolves to the new epoch, or null for an unknown id. */
+  changePassword(id: string, passwordHash: string): Promise<number | null>;
+}
+
+export const USER_STORE = Symbol('UserStore');
+
+export function toPublicUser(user: User): User {
+  return { id: user.id, username: user.username, displayName: user.displayName };
+}

@@ -3,9 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import passport from 'passport';
+import type { PassportStatic } from 'passport';
 import { AppModule } from './app.module.js';
 import { isUnsafeMethod, OriginPolicy } from './auth/origin-policy.js';
+import { PASSPORT } from './auth/passport.provider.js';
 import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
 import { SHARED_SESSION } from './session/session.module.js';
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
 
   const policy = new OriginPolicy(config);
   const session = app.get<SharedSession>(SHARED_SESSION);
+  const passport = app.get<PassportStatic>(PASSPORT);
 
   app.use(helmet());
   if (policy.explicitOrigins.length > 0) {

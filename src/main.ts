@@ -1,7 +1,13 @@
 import { createApp, logProfile } from './app.factory.js';
-import { loadConfig } from './config/config.js';
+import { ConfigError, loadConfig } from './config/config.js';
 
-const config = loadConfig();
-const app = await createApp(config);
-await app.listen(config.port);
-logProfile(config);
+try {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port);
+  logProfile(config);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,42 +1,51 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { PassportStatic } from 'passport';
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { LoginSchema } from './auth.schemas.js';
+import type { AuthUser } from './auth-user.js';
 import { LoginLimiter } from './login-limiter.js';
+import { PASSPORT } from './passport.provider.js';
 
 /**
  * Validates the body (non-strings never reach a lookup), applies the failure limits, runs the
  * passport-local strategy, and logs in with `req.login`, which regenerates the session id.
  */
 @Injectable()
-export class LoginGuard extends AuthGuard('local') {
-  constructor(private readonly limiter: LoginLimiter) {
-    super();
-  }
+export class LoginGuard implements CanActivate {
+  constructor(
+    private readonly limiter: LoginLimiter,
+    @Inject(PASSPORT) private readonly passport: PassportStatic,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request>();
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
     const { username } = parseOrThrow(LoginSchema, req.body);
     const ip = req.ip ?? 'unknown';
     await this.limiter.assertAllowed(ip, username);
+    let user: AuthUser;
     try {
-      await super.canActivate(context);
+      user = await this.authenticate(req, http.getResponse<Response>());
     } catch (error) {
       if (error instanceof AppException && error.code === 'INVALID_CREDENTIALS') {
         await this.limiter.recordFailure(ip, username);
       }
       throw error;
     }
-    await super.logIn(req);
+    await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
     await this.limiter.recordSuccess(username);
     return true;
   }
 
-  override handleRequest<T>(error: unknown, user: T): T {
-    if (error) throw error;
-    if (!user) throw new AppException('INVALID_CREDENTIALS', 'Invalid username or password');
-    return user;
+  private authenticate(req: Request, res: Response): Promise<AuthUser> {
+    return new Promise((resolve, reject) => {
+      this.passport.authenticate('local', { session: false }, (err: unknown, user: AuthUser | false) => {
+        if (err) reject(err);
+        else if (!user) reject(new AppException('INVALID_CREDENTIALS', 'Invalid username or password'));
+        else resolve(user);
+      })(req, res, reject);
+    });
   }
 }

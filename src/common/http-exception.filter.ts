@@ -19,6 +19,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    const retryAfterSec = (body.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
+    if (typeof retryAfterSec === 'number') res.setHeader('Retry-After', String(retryAfterSec));
     res.status(status).json(body);
   }
 }

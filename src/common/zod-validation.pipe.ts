@@ -9,10 +9,13 @@ export interface FieldError {
 
 /** Zod issues as `{field, message}` pairs. Zod's messages describe the rule, never the value. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'is not allowed' }));
+    }
+    return [{ field: at.length > 0 ? at.join('.') : '(body)', message: issue.message }];
+  });
 }
 
 /** Parses with a zod schema, or throws VALIDATION naming each bad field. */

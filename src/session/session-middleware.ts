@@ -36,7 +36,9 @@ export function createSharedSession(
     session({
       name: secure ? SECURE_COOKIE_NAME : COOKIE_NAME,
       secret: [secret],
-      store,
+      // express-session installs its own `generate` on the store it is given, so each variant
+      // gets a view that delegates everything else to the one shared store.
+      store: Object.create(store) as Store,
       resave: false,
       saveUninitialized: false,
       rolling: true,

@@ -1,0 +1,100 @@
+import { statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { resolveSessionSecret } from './session-secret.js';
+
+describe('loadConfig', () => {
+  it('starts on embedded defaults with nothing set', () => {
+    const config = loadConfig({}, '/srv/tether');
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      dataDir: '/srv/tether/data',
+      allowedOrigins: [],
+      trustProxy: false,
+      dataStore: 'sqlite',
+      sessionStore: 'file',
+      ioAdapter: 'memory',
+    });
+  });
+
+  it('lists every bad variable in one error without echoing values', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path',
+        TRUST_PROXY: 'sometimes',
+        SESSION_IDLE_TIMEOUT: '0',
+        IO_ADAPTER: 'carrier-pigeon',
+        SESSION_SECRET: 'too-short-secret-value',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'PORT',
+      'ALLOWED_ORIGINS',
+      'TRUST_PROXY',
+      'SESSION_IDLE_TIMEOUT',
+      'IO_ADAPTER',
+      'SESSION_SECRET',
+    ]) {
+      expect(problems).toContain(name);
+    }
+    expect((error as Error).message).not.toContain('too-short-secret-value');
+  });
+
+  it('refuses production without SESSION_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET is required when NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) }).env).toBe('production');
+  });
+
+  it('switches profiles from MONGO_URL and REDIS_URL, explicit overrides winning', () => {
+    expect(loadConfig({ MONGO_URL: 'mongodb://db/tether' })).toMatchObject({
+      dataStore: 'mongo',
+      sessionStore: 'mongo',
+      ioAdapter: 'mongo',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' })).toMatchObject({
+      dataStore: 'sqlite',
+      sessionStore: 'file',
+      ioAdapter: 'redis',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache', SESSION_STORE: 'redis' }).sessionStore).toBe('redis');
+    expect(() => loadConfig({ SESSION_STORE: 'redis' })).toThrow(/REDIS_URL is required/);
+  });
+
+  it('parses TRUST_PROXY like Express does', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+  });
+});
+
+describe('resolveSessionSecret', () => {
+  it('generates a development secret once, keeps it with mode 0600, and reuses it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tether-secret-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const first = resolveSessionSecret(config);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(dataDir, 'session-secret')).mode & 0o777).toBe(0o600);
+    expect(resolveSessionSecret(config)).toBe(first);
+  });
+
+  it('uses SESSION_SECRET when given and writes nothing', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tether-secret-'));
+    const secret = 'x'.repeat(40);
+    expect(resolveSessionSecret(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: secret }))).toBe(secret);
+    expect(() => statSync(join(dataDir, 'session-secret'))).toThrow(/ENOENT/);
+  });
+});

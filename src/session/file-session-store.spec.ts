@@ -1,0 +1,47 @@
+import session from 'express-session';
+import sessionFileStore from 'session-file-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FastMissFileStore } from './file-session-store.js';
+
+/** express-session treats an ENOENT error like a miss, so both count as an answer here. */
+function timedGet(store: session.Store, sid: string): Promise<{ ms: number; value: unknown }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) =>
+    store.get(sid, (err, value) =>
+      err && (err as NodeJS.ErrnoException).code !== 'ENOENT'
+        ? reject(err)
+        : resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, value: value ?? null }),
+    ),
+  );
+}
+
+describe('FastMissFileStore', () => {
+  it('answers a missing session at once where the plain file store retries for ~0.5 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
+    const plainLog: string[] = [];
+    const fastLog: string[] = [];
+    const FileStore = sessionFileStore(session);
+    const plain = new FileStore({ path: dir, logFn: (m: string) => plainLog.push(m), reapInterval: -1 });
+    const fast = new FastMissFileStore({ path: dir, ttlSec: 60, log: (m) => fastLog.push(m) });
+
+    const slow = await timedGet(plain, 'no-such-session');
+    const quick = await timedGet(fast, 'no-such-session');
+
+    expect(quick.value).toBeNull();
+    expect(fastLog).toEqual([]);
+    expect(plainLog.filter((m) => m.includes('will retry'))).toHaveLength(5);
+    expect(quick.ms * 5).toBeLessThan(slow.ms);
+  });
+
+  it('still reads stored sessions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
+    const store = new FastMissFileStore({ path: dir, ttlSec: 60 });
+    const data = { cookie: { originalMaxAge: 60_000 }, hello: 'world' } as unknown as session.SessionData;
+    await new Promise<void>((resolve, reject) =>
+      store.set('sid-1', data, (err) => (err ? reject(err) : resolve())),
+    );
+    expect((await timedGet(store, 'sid-1')).value).toMatchObject({ hello: 'world' });
+  });
+});

@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { openSqlite } from '../src/storage/sqlite.js';
+import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
+import { describeUserStoreContract } from './contracts/user-store.contract.js';
+import { tempDir } from './helpers/app.js';
+
+const run = promisify(execFile);
+
+describeUserStoreContract('sqlite', async () => new SqliteUserStore(openSqlite(tempDir())));
+
+describe('SQLite data directory shared by processes', () => {
+  it('opens in WAL mode with the schema migrated', () => {
+    const db = openSqlite(tempDir());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
+  });
+
+  it('shows a second process the users created by the first, and the reverse', async () => {
+    const dir = tempDir();
+    const store = new SqliteUserStore(openSqlite(dir));
+    await store.create({ username: 'FirstProcess', displayName: 'one', passwordHash: 'h' });
+
+    // The built modules, as a deployed second instance would run them.
+    const script = `
+      import { openSqlite } from './dist/storage/sqlite.js';
+      import { SqliteUserStore } from './dist/users/sqlite-user-store.js';
+      const store = new SqliteUserStore(openSqlite(process.argv[1]));
+      const seen = await store.findByUsername('firstprocess');
+      await store.create({ username: 'SecondProcess', displayName: 'two', passwordHash: 'h' });
+      process.stdout.write(JSON.stringify(seen));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, dir], {
+      cwd: process.cwd(),
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ username: 'FirstProcess', displayName: 'one' });
+    expect(await store.findByUsername('secondprocess')).toMatchObject({ username: 'SecondProcess' });
+  });
+});

@@ -11,6 +11,7 @@ import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
 import { SHARED_SESSION } from './session/session.module.js';
 import type { SharedSession } from './session/session-middleware.js';
+import { helmetOptions, serveWebApp } from './web/web-app.js';
 
 /**
  * Builds the whole application, HTTP middleware order included. `main.ts` and every test go
@@ -29,7 +30,8 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   const session = app.get<SharedSession>(SHARED_SESSION);
   const passport = app.get<PassportStatic>(PASSPORT);
 
-  app.use(helmet());
+  app.use(helmet(helmetOptions(config)));
+  serveWebApp(app, config);
   if (policy.explicitOrigins.length > 0) {
     app.enableCors({ origin: policy.explicitOrigins, credentials: true });
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-export type SessionEndReason = 'logout' | 'expired' | 'password_changed' | 'revoked';
+import type { SessionEndReason } from '../chat/events.js';
+
+export type { SessionEndReason };
 
 /** A session (or all of a user's sessions but one) stopped being valid. */
 export type SessionRevocation =

@@ -28,6 +28,8 @@ export const MIGRATIONS: readonly string[] = [
      seq            INTEGER PRIMARY KEY AUTOINCREMENT,
      room_id        TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
      author_id      TEXT NOT NULL,
+     author_name    TEXT NOT NULL,
+     author_display TEXT NOT NULL,
      text           TEXT NOT NULL,
      client_msg_id  TEXT NOT NULL,
      created_at     TEXT NOT NULL,

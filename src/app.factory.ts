@@ -9,6 +9,8 @@ import { isUnsafeMethod, OriginPolicy } from './auth/origin-policy.js';
 import { PASSPORT } from './auth/passport.provider.js';
 import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
+import { createClusterAdapter } from './realtime/cluster-adapter.factory.js';
+import { SessionIoAdapter } from './realtime/session-io.adapter.js';
 import { SHARED_SESSION } from './session/session.module.js';
 import type { SharedSession } from './session/session-middleware.js';
 import { helmetOptions, serveWebApp } from './web/web-app.js';
@@ -47,6 +49,11 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   app.use(session.middleware);
   app.use(passport.initialize());
   app.use(passport.session());
+
+  // The cluster adapter is connected before the server exists, and installed from here: Nest
+  // ignores an adapter set from a lifecycle hook.
+  const cluster = await createClusterAdapter(config);
+  app.useWebSocketAdapter(new SessionIoAdapter(app, { config, session, passport, policy, cluster }));
   return app;
 }
 

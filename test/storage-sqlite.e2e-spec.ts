@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { SqliteMessageStore } from '../src/chat/sqlite-message-store.js';
+import { SqliteRoomStore } from '../src/chat/sqlite-room-store.js';
+import { SqliteRevokedSessions } from '../src/session/sqlite-revoked-sessions.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
+import { describeMessageStoreContract } from './contracts/message-store.contract.js';
+import { describeRevokedSessionsContract } from './contracts/revoked-sessions.contract.js';
+import { describeRoomStoreContract } from './contracts/room-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
 import { tempDir } from './helpers/app.js';
 
@@ -36,3 +42,12 @@ describe('SQLite data directory shared by processes', () => {
     expect(await store.findByUsername('secondprocess')).toMatchObject({ username: 'SecondProcess' });
   });
 });
+
+describeRoomStoreContract('sqlite', async () => new SqliteRoomStore(openSqlite(tempDir())));
+
+describeMessageStoreContract('sqlite', async () => {
+  const db = openSqlite(tempDir());
+  return { messages: new SqliteMessageStore(db), rooms: new SqliteRoomStore(db) };
+});
+
+describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessions(openSqlite(tempDir())));

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { REVOKED_SESSIONS, type RevokedSessionStore } from '../session/revoked-sessions.js';
 import { SessionEvents } from '../session/session-events.js';
 import { sessionHash } from '../session/session-hash.js';
 import { SHARED_SESSION } from '../session/session.module.js';
@@ -19,6 +21,8 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly sessionEvents: SessionEvents,
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
+    @Inject(REVOKED_SESSIONS) private readonly revoked: RevokedSessionStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('register')
@@ -44,6 +48,8 @@ export class AuthController {
   @UseGuards(AuthenticatedGuard)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const hash = sessionHash(req.sessionID);
+    const validUntil = req.user!.loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000;
+    await this.revoked.revoke(hash, new Date(validUntil));
     await new Promise<void>((resolve, reject) =>
       req.session.destroy((err) => (err ? reject(err) : resolve())),
     );

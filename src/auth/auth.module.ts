@@ -3,19 +3,13 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
-import { LoginLimiter, memoryRateLimiterFactory, RATE_LIMITER_FACTORY } from './login-limiter.js';
+import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT, passportProvider } from './passport.provider.js';
 
 @Module({
   imports: [UsersModule],
   controllers: [AuthController],
-  providers: [
-    passportProvider,
-    LoginGuard,
-    LoginLimiter,
-    AuthenticatedGuard,
-    { provide: RATE_LIMITER_FACTORY, useValue: memoryRateLimiterFactory },
-  ],
+  providers: [passportProvider, LoginGuard, LoginLimiter, AuthenticatedGuard],
   exports: [AuthenticatedGuard, UsersModule, PASSPORT],
 })
 export class AuthModule {}

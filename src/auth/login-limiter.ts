@@ -1,22 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
+import { RATE_LIMITER_FACTORY } from '../common/rate-limiter.js';
+import type { RateLimiterFactory } from '../common/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
-
-export interface LimiterOptions {
-  keyPrefix: string;
-  points: number;
-  durationSec: number;
-}
-
-/** Makes the limiters' backing store; memory by default, Redis when a cluster shares the counts. */
-export type RateLimiterFactory = (options: LimiterOptions) => RateLimiterAbstract;
-
-export const RATE_LIMITER_FACTORY = Symbol('RateLimiterFactory');
-
-export const memoryRateLimiterFactory: RateLimiterFactory = ({ keyPrefix, points, durationSec }) =>
-  new RateLimiterMemory({ keyPrefix, points, duration: durationSec, blockDuration: durationSec });
 
 /**
  * Failed logins are counted per username and per client IP. Only failures count, so a user who

@@ -1,9 +1,12 @@
 import type { Provider } from '@nestjs/common';
+import type { Request } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { AppException } from '../common/errors.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
+import { REVOKED_SESSIONS, type RevokedSessionStore } from '../session/revoked-sessions.js';
+import { sessionHash } from '../session/session-hash.js';
 import { toPublicUser } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser, SessionUser } from './auth-user.js';
@@ -16,8 +19,8 @@ export const PASSPORT = Symbol('Passport');
  */
 export const passportProvider: Provider = {
   provide: PASSPORT,
-  inject: [UsersService, APP_CONFIG],
-  useFactory: (users: UsersService, config: AppConfig) => {
+  inject: [UsersService, APP_CONFIG, REVOKED_SESSIONS],
+  useFactory: (users: UsersService, config: AppConfig, revoked: RevokedSessionStore) => {
     const passport = new Passport();
 
     passport.use(
@@ -43,22 +46,25 @@ export const passportProvider: Provider = {
     });
 
     // `false` drops the login from the session: after a password change (stale epoch), past the
-    // absolute lifetime, or when the user is gone. It runs on every authenticated request, so it
-    // holds whatever the session store.
-    passport.deserializeUser<SessionUser>((payload, done) => {
+    // absolute lifetime, after a logout that a racing store write undid, or when the user is gone.
+    // It runs on every authenticated request, so it holds whatever the session store.
+    passport.deserializeUser<SessionUser, Request>((req, payload, done) => {
       if (!isSessionUser(payload) || Date.now() - payload.iat > config.sessionAbsoluteTimeoutSec * 1000) {
         done(null, false);
         return;
       }
-      users.findById(payload.id).then((user) => {
-        const current = user !== null && user.authEpoch === payload.epoch;
-        done(
-          null,
-          current
-            ? ({ ...toPublicUser(user), epoch: user.authEpoch, loggedInAt: payload.iat } satisfies AuthUser)
-            : false,
-        );
-      }, done);
+      Promise.all([users.findById(payload.id), revoked.isRevoked(sessionHash(req.sessionID))]).then(
+        ([user, isRevoked]) => {
+          const current = user !== null && user.authEpoch === payload.epoch && !isRevoked;
+          done(
+            null,
+            current
+              ? ({ ...toPublicUser(user), epoch: user.authEpoch, loggedInAt: payload.iat } satisfies AuthUser)
+              : false,
+          );
+        },
+        done,
+      );
     });
 
     return passport;

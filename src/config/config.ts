@@ -37,6 +37,14 @@ export interface AppConfig {
   loginFailureWindowSec: number;
   /** Largest JSON body accepted over HTTP. @default 16384 bytes */
   httpBodyLimitBytes: number;
+  /** Largest Socket.IO frame / polling body; larger closes that connection. @default 65536 bytes */
+  socketMaxPayloadBytes: number;
+  /** Socket activity renews the session at most this often per socket. @default 60 s */
+  sessionTouchIntervalSec: number;
+  /** Messages one user may send per window, across their sockets on one instance. @default 30 */
+  messageRateLimit: number;
+  /** @default 10 s */
+  messageRateWindowSec: number;
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -109,6 +117,10 @@ const schema = z
     LOGIN_MAX_FAILURES_PER_IP: int(1).default(100),
     LOGIN_FAILURE_WINDOW: int(1).default(900),
     HTTP_BODY_LIMIT: int(1024, 10 * 1024 * 1024).default(16_384),
+    SOCKET_MAX_PAYLOAD: int(1024, 10 * 1024 * 1024).default(65_536),
+    SESSION_TOUCH_INTERVAL: int(1).default(60),
+    MESSAGE_RATE_LIMIT: int(1).default(30),
+    MESSAGE_RATE_WINDOW: int(1).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -184,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginFailureWindowSec: e.LOGIN_FAILURE_WINDOW,
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT,
+    socketMaxPayloadBytes: e.SOCKET_MAX_PAYLOAD,
+    sessionTouchIntervalSec: e.SESSION_TOUCH_INTERVAL,
+    messageRateLimit: e.MESSAGE_RATE_LIMIT,
+    messageRateWindowSec: e.MESSAGE_RATE_WINDOW,
   };
 }
 

@@ -36,4 +36,8 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (author_id, client_msg_id)
    ) STRICT;
    CREATE INDEX messages_by_room ON messages (room_id, seq);`,
+  `CREATE TABLE revoked_sessions (
+     session_hash TEXT PRIMARY KEY,
+     expires_at   INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;`,
 ];

@@ -1,6 +1,12 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
+import { MESSAGE_STORE } from '../chat/message-store.js';
+import { ROOM_STORE } from '../chat/room-store.js';
+import { SqliteMessageStore } from '../chat/sqlite-message-store.js';
+import { SqliteRoomStore } from '../chat/sqlite-room-store.js';
+import { REVOKED_SESSIONS } from '../session/revoked-sessions.js';
+import { SqliteRevokedSessions } from '../session/sqlite-revoked-sessions.js';
 import { SqliteUserStore } from '../users/sqlite-user-store.js';
 import { USER_STORE } from '../users/user-store.js';
 import { openSqlite, SQLITE } from './sqlite.js';
@@ -19,6 +25,13 @@ export class StorageModule implements OnApplicationShutdown {
     const providers: Provider[] = [
       { provide: SQLITE, inject: [APP_CONFIG], useFactory: (c: AppConfig) => openSqlite(c.dataDir) },
       { provide: USER_STORE, inject: [SQLITE], useFactory: (db: Sqlite) => new SqliteUserStore(db) },
+      { provide: ROOM_STORE, inject: [SQLITE], useFactory: (db: Sqlite) => new SqliteRoomStore(db) },
+      { provide: MESSAGE_STORE, inject: [SQLITE], useFactory: (db: Sqlite) => new SqliteMessageStore(db) },
+      {
+        provide: REVOKED_SESSIONS,
+        inject: [SQLITE],
+        useFactory: (db: Sqlite) => new SqliteRevokedSessions(db),
+      },
     ];
     return { module: StorageModule, providers, exports: providers };
   }

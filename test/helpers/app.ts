@@ -20,12 +20,15 @@ export function tempDir(prefix = 'tether-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** The real application on a free port with a fresh data directory (unless one is given). */
+/**
+ * The real application on a free port (or `env.PORT`, to restart on the same one) with a fresh
+ * data directory (unless `env.DATA_DIR` is given).
+ */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', ...env, DATA_DIR: dataDir });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

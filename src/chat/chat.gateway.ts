@@ -1,0 +1,89 @@
+import { UseFilters } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { AppException } from '../common/errors.js';
+import { parseOrThrow } from '../common/zod-validation.pipe.js';
+import { SocketSessions } from '../realtime/socket-sessions.js';
+import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
+import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from './chat.schemas.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
+import { Presence } from './presence.js';
+import { RoomsService } from './rooms.service.js';
+import { WsExceptionFilter } from './ws-exception.filter.js';
+
+/** Thin: validate, authorize, call the service, ack, broadcast. Server options live in the adapter. */
+@WebSocketGateway({ namespace: '/chat' })
+@UseFilters(WsExceptionFilter)
+export class ChatGateway implements OnGatewayInit<ChatNamespace> {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly presence: Presence,
+    private readonly sessions: SocketSessions,
+    private readonly limiter: MessageRateLimiter,
+  ) {}
+
+  afterInit(namespace: ChatNamespace): void {
+    this.sessions.attach(namespace);
+    this.presence.attach(namespace);
+  }
+
+  @SubscribeMessage('room:join')
+  async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId, after } = parseOrThrow(RoomJoinSchema, payload);
+    this.sessions.assertCurrent(socket);
+    const room = await this.rooms.getVisible(roomId, socket.data.user.id);
+    // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
+    const online = await this.presence.join(socket, roomId);
+    const messages = await this.rooms.history(roomId, after ? { after, limit: 500 } : { limit: 50 });
+    return { ok: true, room, messages, online };
+  }
+
+  @SubscribeMessage('room:leave')
+  async leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId } = parseOrThrow(RoomRefSchema, payload);
+    await this.presence.leave(socket, roomId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('message:send')
+  async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId, text, clientMsgId } = parseOrThrow(MessageSendSchema, payload);
+    this.assertJoined(socket, roomId);
+    await this.limiter.consume(socket.data.user.id);
+    const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
+    if (created) socket.to(chatRoom(roomId)).emit('message:new', message);
+    return { ok: true, message };
+  }
+
+  @SubscribeMessage('messages:fetch')
+  async fetch(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId, ...query } = parseOrThrow(MessagesFetchSchema, payload);
+    this.assertJoined(socket, roomId);
+    return { ok: true, messages: await this.rooms.history(roomId, query) };
+  }
+
+  @SubscribeMessage('presence:list')
+  async list(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId } = parseOrThrow(RoomRefSchema, payload);
+    this.assertJoined(socket, roomId);
+    return { ok: true, online: await this.presence.online(roomId) };
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    const { roomId } = parseOrThrow(RoomRefSchema, payload);
+    this.assertJoined(socket, roomId);
+    socket.to(chatRoom(roomId)).volatile.emit('typing', { roomId, user: socket.data.user });
+    return { ok: true };
+  }
+
+  private assertJoined(socket: ChatSocket, roomId: string): void {
+    this.sessions.assertCurrent(socket);
+    if (!socket.rooms.has(chatRoom(roomId))) throw new AppException('FORBIDDEN', 'Join the room first');
+  }
+}

@@ -1,0 +1,22 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { toApiError } from '../common/errors.js';
+
+/**
+ * Socket errors become `{ok:false, error}` acks. Nest's own filter never calls the ack and echoes
+ * the payload; this one always answers (when the client asked for an ack) and leaks nothing.
+ */
+@Catch()
+export class WsExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(WsExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = toApiError(exception);
+    if (status >= 500) {
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
+    }
+    const ack = host.getArgs().find((arg): arg is (response: unknown) => void => typeof arg === 'function');
+    ack?.({ ok: false, error: body });
+  }
+}

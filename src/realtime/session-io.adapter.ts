@@ -1,0 +1,80 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { PassportStatic } from 'passport';
+import type { Server, ServerOptions } from 'socket.io';
+import type { OriginPolicy } from '../auth/origin-policy.js';
+import type { AppConfig } from '../config/config.js';
+import type { Middleware, SharedSession } from '../session/session-middleware.js';
+import type { ClusterAdapter } from './cluster-adapter.factory.js';
+import { SocketSessions } from './socket-sessions.js';
+import type { ChatSocket } from './socket-types.js';
+import { onlyForHandshake, originGate } from './engine-middlewares.js';
+
+export interface SessionIoAdapterDeps {
+  config: AppConfig;
+  session: SharedSession;
+  passport: PassportStatic;
+  policy: OriginPolicy;
+  cluster: ClusterAdapter;
+}
+
+/**
+ * The Socket.IO server of the app: every server option lives here (gateways only name their
+ * namespace), and the HTTP session middleware and passport run on each handshake so a socket
+ * carries the identity of the session that opened it.
+ */
+export class SessionIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly deps: SessionIoAdapterDeps,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const { config, session, passport, policy, cluster } = this.deps;
+    const serverOptions: Partial<ServerOptions> = {
+      ...options,
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: config.socketMaxPayloadBytes,
+      pingInterval: 25_000,
+      pingTimeout: 20_000,
+      // A transport that joins no namespace is closed after this long.
+      connectTimeout: 10_000,
+      // Second line behind the origin gate below, which answers first.
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        callback(null, origin === undefined || policy.isAllowedOrigin(origin, req));
+      },
+      cors:
+        policy.explicitOrigins.length > 0 ? { origin: policy.explicitOrigins, credentials: true } : undefined,
+      // Recovery skips namespace middlewares by default; ours re-checks the session.
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
+      cookie: false,
+    };
+    // socket.io's ServerOptions marks every option as required; the constructor fills defaults.
+    const server: Server = super.createIOServer(port, serverOptions as ServerOptions);
+    // Only `/chat` serves anyone; a connection to the main namespace would be a transport that
+    // authenticated nothing and lingered.
+    server.use((socket, next) =>
+      SocketSessions.refuse(
+        socket as unknown as ChatSocket,
+        next,
+        'NOT_FOUND',
+        'Connect to the /chat namespace',
+      ),
+    );
+    server.engine.use(originGate(policy));
+    server.engine.use(onlyForHandshake(session.middleware));
+    server.engine.use(onlyForHandshake(passport.initialize() as Middleware));
+    server.engine.use(onlyForHandshake(passport.session() as Middleware));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await this.deps.cluster.close();
+  }
+}

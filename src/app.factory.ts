@@ -12,6 +12,7 @@ import { AppConfig, loadConfig } from './config/config.js';
 import { createClusterAdapter } from './realtime/cluster-adapter.factory.js';
 import { SessionIoAdapter } from './realtime/session-io.adapter.js';
 import { SHARED_SESSION } from './session/session.module.js';
+import { openConnections } from './storage/connections.js';
 import type { SharedSession } from './session/session-middleware.js';
 import { helmetOptions, serveWebApp } from './web/web-app.js';
 
@@ -20,7 +21,8 @@ import { helmetOptions, serveWebApp } from './web/web-app.js';
  * through here, so a test app is the production app.
  */
 export async function createApp(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const connections = await openConnections(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
     bodyParser: false,
     logger: config.env === 'test' ? ['error', 'warn'] : undefined,
   });
@@ -52,7 +54,7 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
 
   // The cluster adapter is connected before the server exists, and installed from here: Nest
   // ignores an adapter set from a lifecycle hook.
-  const cluster = await createClusterAdapter(config);
+  const cluster = await createClusterAdapter(config, connections);
   app.useWebSocketAdapter(new SessionIoAdapter(app, { config, session, passport, policy, cluster }));
   return app;
 }

@@ -3,14 +3,15 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
-import { memoryRateLimiterFactory, RATE_LIMITER_FACTORY } from './common/rate-limiter.js';
+import { RATE_LIMITER_FACTORY, rateLimiterFactoryFor } from './common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { SessionModule } from './session/session.module.js';
+import { CONNECTIONS, type Connections } from './storage/connections.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, connections: Connections): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -18,9 +19,10 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: RATE_LIMITER_FACTORY, useValue: memoryRateLimiterFactory },
+        { provide: CONNECTIONS, useValue: connections },
+        { provide: RATE_LIMITER_FACTORY, useValue: rateLimiterFactoryFor(connections) },
       ],
-      exports: [APP_CONFIG, RATE_LIMITER_FACTORY],
+      exports: [APP_CONFIG, CONNECTIONS, RATE_LIMITER_FACTORY],
     };
   }
 }

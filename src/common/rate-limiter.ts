@@ -1,4 +1,5 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Connections } from '../storage/connections.js';
 
 export interface LimiterOptions {
   keyPrefix: string;
@@ -13,3 +14,17 @@ export const RATE_LIMITER_FACTORY = Symbol('RateLimiterFactory');
 
 export const memoryRateLimiterFactory: RateLimiterFactory = ({ keyPrefix, points, durationSec }) =>
   new RateLimiterMemory({ keyPrefix, points, duration: durationSec });
+
+/** Redis when the profile has it, so every instance counts the same failures and messages. */
+export function rateLimiterFactoryFor(connections: Connections): RateLimiterFactory {
+  const redis = connections.redis;
+  if (!redis) return memoryRateLimiterFactory;
+  return ({ keyPrefix, points, durationSec }) =>
+    new RateLimiterRedis({
+      storeClient: redis,
+      useRedisPackage: true,
+      keyPrefix: `tether:${keyPrefix}`,
+      points,
+      duration: durationSec,
+    });
+}

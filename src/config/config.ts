@@ -45,6 +45,14 @@ export interface AppConfig {
   messageRateLimit: number;
   /** @default 10 s */
   messageRateWindowSec: number;
+  /** How long a one-time WebSocket ticket stays redeemable. @default 30 s */
+  ticketTtlSec: number;
+  /** HMAC key for access tokens (HS256); derived from the session secret outside production when unset. */
+  jwtSecret?: string;
+  /** Lifetime of an access token. @default 900 s */
+  tokenTtlSec: number;
+  /** How long a SIGTERM waits for sockets to move and acks to finish before exiting. @default 10 s */
+  shutdownTimeoutSec: number;
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -121,14 +129,16 @@ const schema = z
     SESSION_TOUCH_INTERVAL: int(1).default(60),
     MESSAGE_RATE_LIMIT: int(1).default(30),
     MESSAGE_RATE_WINDOW: int(1).default(10),
+    TICKET_TTL: int(1, 3600).default(30),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    TOKEN_TTL: int(10, 86_400).default(900),
+    SHUTDOWN_TIMEOUT: int(1, 600).default(10),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SESSION_SECRET'],
-        message: 'is required when NODE_ENV=production',
-      });
+    for (const secret of ['SESSION_SECRET', 'JWT_SECRET'] as const) {
+      if (env.NODE_ENV === 'production' && !env[secret]) {
+        ctx.addIssue({ code: 'custom', path: [secret], message: 'is required when NODE_ENV=production' });
+      }
     }
     const needsMongo = [env.DATA_STORE, env.SESSION_STORE, env.IO_ADAPTER].includes('mongo');
     if (needsMongo && !env.MONGO_URL) {
@@ -200,6 +210,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTouchIntervalSec: e.SESSION_TOUCH_INTERVAL,
     messageRateLimit: e.MESSAGE_RATE_LIMIT,
     messageRateWindowSec: e.MESSAGE_RATE_WINDOW,
+    ticketTtlSec: e.TICKET_TTL,
+    jwtSecret: e.JWT_SECRET,
+    tokenTtlSec: e.TOKEN_TTL,
+    shutdownTimeoutSec: e.SHUTDOWN_TIMEOUT,
   };
 }
 

@@ -1,21 +1,33 @@
+import { createAdapter as createMongoAdapter } from '@socket.io/mongo-adapter';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
+import type { Connections } from '../storage/connections.js';
+import { ensureAdapterCollection } from '../storage/mongo/mongo-connection.js';
 
 /** What `Server#adapter()` accepts. */
 export type AdapterConstructor = NonNullable<Parameters<Server['adapter']>[0]>;
 
-/** The Socket.IO cluster adapter for the configured profile, and how to release what it holds. */
-export interface ClusterAdapter {
-  /** Undefined: Socket.IO's in-memory adapter (one instance). */
-  readonly adapter?: AdapterConstructor;
-  close(): Promise<void>;
-}
-
-export async function createClusterAdapter(config: AppConfig): Promise<ClusterAdapter> {
+/**
+ * The Socket.IO cluster adapter for the configured profile: it carries broadcasts,
+ * `disconnectSockets`, `fetchSockets` and `serverSideEmit` to every instance.
+ * Undefined means Socket.IO's in-memory adapter (one instance).
+ */
+export async function createClusterAdapter(
+  config: AppConfig,
+  connections: Connections,
+): Promise<AdapterConstructor | undefined> {
   switch (config.ioAdapter) {
     case 'memory':
-      return { close: async () => undefined };
-    default:
-      throw new Error(`IO_ADAPTER=${config.ioAdapter} is not available in this build`);
+      return undefined;
+    case 'redis':
+      // The adapter duplicates the client for its blocking stream reads.
+      return createRedisAdapter(connections.redis!, { streamName: 'tether:socket.io' }) as AdapterConstructor;
+    case 'mongo': {
+      // It stores handshakes (cookies, tokens) and socket data for cross-node queries: the
+      // collection must be readable by Tether only. Documents expire through a TTL index.
+      const events = await ensureAdapterCollection(connections.mongo!.db);
+      return createMongoAdapter(events, { addCreatedAtField: true }) as AdapterConstructor;
+    }
   }
 }

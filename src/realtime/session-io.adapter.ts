@@ -5,7 +5,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppConfig } from '../config/config.js';
 import type { Middleware, SharedSession } from '../session/session-middleware.js';
-import type { ClusterAdapter } from './cluster-adapter.factory.js';
+import type { AdapterConstructor } from './cluster-adapter.factory.js';
 import { SocketSessions } from './socket-sessions.js';
 import type { ChatSocket } from './socket-types.js';
 import { onlyForHandshake, originGate } from './engine-middlewares.js';
@@ -15,7 +15,8 @@ export interface SessionIoAdapterDeps {
   session: SharedSession;
   passport: PassportStatic;
   policy: OriginPolicy;
-  cluster: ClusterAdapter;
+  /** The cluster adapter; undefined for Socket.IO's in-memory one. */
+  cluster?: AdapterConstructor;
 }
 
 /**
@@ -51,7 +52,7 @@ export class SessionIoAdapter extends IoAdapter {
         policy.explicitOrigins.length > 0 ? { origin: policy.explicitOrigins, credentials: true } : undefined,
       // Recovery skips namespace middlewares by default; ours re-checks the session.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-      ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
+      ...(cluster ? { adapter: cluster } : {}),
       cookie: false,
     };
     // socket.io's ServerOptions marks every option as required; the constructor fills defaults.
@@ -71,10 +72,5 @@ export class SessionIoAdapter extends IoAdapter {
     server.engine.use(onlyForHandshake(passport.initialize() as Middleware));
     server.engine.use(onlyForHandshake(passport.session() as Middleware));
     return server;
-  }
-
-  override async close(server: Server): Promise<void> {
-    await super.close(server);
-    await this.deps.cluster.close();
   }
 }

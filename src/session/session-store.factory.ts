@@ -1,17 +1,26 @@
+import MongoStore from 'connect-mongo';
+import { RedisStore } from 'connect-redis';
 import type { Store } from 'express-session';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
+import type { Connections } from '../storage/connections.js';
 import { FastMissFileStore } from './file-session-store.js';
 
-/** The express-session store for the configured profile. */
-export function createSessionStore(config: AppConfig): Store {
+/** The express-session store for the configured profile, on the shared clients. */
+export function createSessionStore(config: AppConfig, connections: Connections): Store {
+  const ttlSec = config.sessionIdleTimeoutSec;
   switch (config.sessionStore) {
     case 'file':
-      return new FastMissFileStore({
-        path: join(config.dataDir, 'sessions'),
-        ttlSec: config.sessionIdleTimeoutSec,
+      return new FastMissFileStore({ path: join(config.dataDir, 'sessions'), ttlSec });
+    case 'redis':
+      return new RedisStore({ client: connections.redis!, prefix: 'tether:sess:', ttl: ttlSec });
+    case 'mongo':
+      return MongoStore.create({
+        client: connections.mongo!.client,
+        collectionName: 'sessions',
+        ttl: ttlSec,
+        stringify: false,
+        autoRemove: 'native',
       });
-    default:
-      throw new Error(`SESSION_STORE=${config.sessionStore} is not available in this build`);
   }
 }

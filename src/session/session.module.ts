@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { CONNECTIONS, type Connections } from '../storage/connections.js';
 import { resolveSessionSecret } from '../config/session-secret.js';
 import { SessionEvents } from './session-events.js';
 import { createSharedSession } from './session-middleware.js';
@@ -13,9 +14,9 @@ export const SHARED_SESSION = Symbol('SharedSession');
     SessionEvents,
     {
       provide: SHARED_SESSION,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        createSharedSession(config, createSessionStore(config), resolveSessionSecret(config)),
+      inject: [APP_CONFIG, CONNECTIONS],
+      useFactory: (config: AppConfig, connections: Connections) =>
+        createSharedSession(config, createSessionStore(config, connections), resolveSessionSecret(config)),
     },
   ],
   exports: [SHARED_SESSION, SessionEvents],

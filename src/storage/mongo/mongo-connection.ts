@@ -8,6 +8,7 @@ export const MONGO_COLLECTIONS = {
   roomMembers: 'room_members',
   messages: 'messages',
   counters: 'counters',
+  revokedSessions: 'revoked_sessions',
 } as const;
 
 export const REPLICA_SET_REQUIRED =
@@ -80,6 +81,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { 'author.id': 1, clientMsgId: 1 }, name: 'author_client_msg', unique: true },
     { key: { roomId: 1, _id: 1 }, name: 'by_room' },
   ],
+  [MONGO_COLLECTIONS.revokedSessions]: [{ key: { expiresAt: 1 }, name: 'expiry_ttl', expireAfterSeconds: 0 }],
 };
 
 /** Creates every index the Mongo stores rely on. Idempotent; safe for processes booting together. */

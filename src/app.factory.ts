@@ -10,9 +10,10 @@ import { PASSPORT } from './auth/passport.provider.js';
 import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
 import { createClusterAdapter } from './realtime/cluster-adapter.factory.js';
+import { GracefulShutdown } from './realtime/graceful-shutdown.js';
 import { SessionIoAdapter } from './realtime/session-io.adapter.js';
 import { SHARED_SESSION } from './session/session.module.js';
-import { openConnections } from './storage/connections.js';
+import { closeConnections, openConnections } from './storage/connections.js';
 import type { SharedSession } from './session/session-middleware.js';
 import { helmetOptions, serveWebApp } from './web/web-app.js';
 
@@ -25,10 +26,12 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
     bodyParser: false,
     logger: config.env === 'test' ? ['error', 'warn'] : undefined,
+  }).catch(async (error: unknown) => {
+    await closeConnections(connections);
+    throw error;
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
 
   const policy = new OriginPolicy(config);
   const session = app.get<SharedSession>(SHARED_SESSION);
@@ -55,7 +58,17 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   // The cluster adapter is connected before the server exists, and installed from here: Nest
   // ignores an adapter set from a lifecycle hook.
   const cluster = await createClusterAdapter(config, connections);
-  app.useWebSocketAdapter(new SessionIoAdapter(app, { config, session, passport, policy, cluster }));
+  const shutdown = app.get(GracefulShutdown);
+  app.useWebSocketAdapter(
+    new SessionIoAdapter(app, {
+      config,
+      session,
+      passport,
+      policy,
+      cluster,
+      isDraining: () => shutdown.draining,
+    }),
+  );
   return app;
 }
 

@@ -4,6 +4,13 @@ import { ConfigError, loadConfig } from './config/config.js';
 try {
   const config = loadConfig();
   const app = await createApp(config);
+  // SIGTERM drains (see GracefulShutdown); should anything hang, the process still ends.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () =>
+      setTimeout(() => process.exit(1), (config.shutdownTimeoutSec + 5) * 1000).unref(),
+    );
+  }
   await app.listen(config.port);
   logProfile(config);
 } catch (error) {

@@ -29,9 +29,9 @@ describe('proxy timeouts', () => {
 });
 
 describeWithBinary(requireBinary('docker-compose'), 'docker-compose.yml', ([compose]) => {
-  const withSecret = { ...process.env, SESSION_SECRET: 'a'.repeat(48) };
+  const withSecret = { ...process.env, SESSION_SECRET: 'a'.repeat(48), JWT_SECRET: 'b'.repeat(48) };
   const withoutSecret = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'SESSION_SECRET'),
+    Object.entries({ ...process.env, JWT_SECRET: 'b'.repeat(48) }).filter(([k]) => k !== 'SESSION_SECRET'),
   );
 
   it('is valid and runs MongoDB, three instances and nginx', async () => {

@@ -1,4 +1,4 @@
-import { UseFilters } from '@nestjs/common';
+import { UseFilters, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/websockets';
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
+import { GracefulShutdown, InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { SocketSessions } from '../realtime/socket-sessions.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from './chat.schemas.js';
@@ -19,17 +20,20 @@ import { WsExceptionFilter } from './ws-exception.filter.js';
 /** Thin: validate, authorize, call the service, ack, broadcast. Server options live in the adapter. */
 @WebSocketGateway({ namespace: '/chat' })
 @UseFilters(WsExceptionFilter)
+@UseInterceptors(InFlightInterceptor)
 export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   constructor(
     private readonly rooms: RoomsService,
     private readonly presence: Presence,
     private readonly sessions: SocketSessions,
     private readonly limiter: MessageRateLimiter,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
     this.sessions.attach(namespace);
     this.presence.attach(namespace);
+    this.shutdown.attach(namespace);
   }
 
   @SubscribeMessage('room:join')

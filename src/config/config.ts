@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -51,8 +52,10 @@ export interface AppConfig {
   jwtSecret?: string;
   /** Lifetime of an access token. @default 900 s */
   tokenTtlSec: number;
-  /** How long a SIGTERM waits for sockets to move and acks to finish before exiting. @default 10 s */
+  /** How long a SIGTERM waits for in-flight acks before closing sockets and exiting. @default 10 s */
   shutdownTimeoutSec: number;
+  /** Name of this instance in logs and `GET /health`. @default <hostname>-<pid> */
+  instanceId: string;
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -131,8 +134,12 @@ const schema = z
     MESSAGE_RATE_WINDOW: int(1).default(10),
     TICKET_TTL: int(1, 3600).default(30),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    TOKEN_TTL: int(10, 86_400).default(900),
+    TOKEN_TTL: int(1, 86_400).default(900),
     SHUTDOWN_TIMEOUT: int(1, 600).default(10),
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+      .default(`${hostname()}-${process.pid}`),
   })
   .superRefine((env, ctx) => {
     for (const secret of ['SESSION_SECRET', 'JWT_SECRET'] as const) {
@@ -214,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     jwtSecret: e.JWT_SECRET,
     tokenTtlSec: e.TOKEN_TTL,
     shutdownTimeoutSec: e.SHUTDOWN_TIMEOUT,
+    instanceId: e.INSTANCE_ID,
   };
 }
 

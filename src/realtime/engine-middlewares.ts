@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { Middleware } from '../session/session-middleware.js';
@@ -17,6 +17,18 @@ export function onlyForHandshake(middleware: Middleware): Middleware {
 }
 
 const FORBIDDEN_BODY = JSON.stringify({ code: 'CROSS_ORIGIN', message: 'Origin not allowed' });
+const DRAINING_BODY = JSON.stringify({ code: 'INTERNAL', message: 'Shutting down; try again' });
+
+/**
+ * Answers new handshakes with 503 while the instance drains for shutdown, so a load balancer
+ * retries them on another instance (nginx: `proxy_next_upstream ... http_503`).
+ */
+export function drainGate(isDraining: () => boolean): Middleware {
+  return (req, res, next) => {
+    if ((req as EngineRequest)._query.sid === undefined && isDraining()) refuse(res, 503, DRAINING_BODY);
+    else next();
+  };
+}
 
 /**
  * Refuses a handshake whose Origin is present and not allowed with HTTP 403. It must be the first
@@ -45,5 +57,5 @@ function refuse(res: ServerResponse, status: number, body: string): void {
   const head = Object.entries({ ...headers, Connection: 'close' })
     .map(([k, v]) => `${k}: ${v}`)
     .join('\r\n');
-  socket.end(`HTTP/1.1 ${status} Forbidden\r\n${head}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${body}`);
 }

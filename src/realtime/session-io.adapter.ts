@@ -8,7 +8,7 @@ import type { Middleware, SharedSession } from '../session/session-middleware.js
 import type { AdapterConstructor } from './cluster-adapter.factory.js';
 import { SocketSessions } from './socket-sessions.js';
 import type { ChatSocket } from './socket-types.js';
-import { onlyForHandshake, originGate } from './engine-middlewares.js';
+import { drainGate, onlyForHandshake, originGate } from './engine-middlewares.js';
 
 export interface SessionIoAdapterDeps {
   config: AppConfig;
@@ -17,6 +17,8 @@ export interface SessionIoAdapterDeps {
   policy: OriginPolicy;
   /** The cluster adapter; undefined for Socket.IO's in-memory one. */
   cluster?: AdapterConstructor;
+  /** True once the instance drains for shutdown: new handshakes are refused with 503. */
+  isDraining: () => boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export class SessionIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const { config, session, passport, policy, cluster } = this.deps;
+    const { config, session, passport, policy, cluster, isDraining } = this.deps;
     const serverOptions: Partial<ServerOptions> = {
       ...options,
       path: '/socket.io',
@@ -68,6 +70,7 @@ export class SessionIoAdapter extends IoAdapter {
       ),
     );
     server.engine.use(originGate(policy));
+    server.engine.use(drainGate(isDraining));
     server.engine.use(onlyForHandshake(session.middleware));
     server.engine.use(onlyForHandshake(passport.initialize() as Middleware));
     server.engine.use(onlyForHandshake(passport.session() as Middleware));

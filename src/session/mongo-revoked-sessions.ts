@@ -21,6 +21,11 @@ export class MongoRevokedSessions implements RevokedSessionStore {
 
   async isRevoked(sessionHash: string): Promise<boolean> {
     // The TTL monitor runs once a minute; the date check makes expiry exact.
-    return (await this.revoked.countDocuments({ _id: sessionHash, expiresAt: { $gte: new Date() } }, { limit: 1 })) > 0;
+    return (
+      (await this.revoked.countDocuments(
+        { _id: sessionHash, expiresAt: { $gte: new Date() } },
+        { limit: 1 },
+      )) > 0
+    );
   }
 }

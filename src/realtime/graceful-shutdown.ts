@@ -1,0 +1,68 @@
+import {
+  BeforeApplicationShutdown,
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
+import { finalize, type Observable } from 'rxjs';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { ChatNamespace } from './socket-types.js';
+
+/**
+ * SIGTERM without dropping work: refuse new handshakes, let in-flight event handlers finish and
+ * ack, then close every transport. Clients see a transport close (not `io server disconnect`), so
+ * they reconnect, through the load balancer, to another instance. Nest then closes the servers,
+ * the adapter and the database clients.
+ */
+@Injectable()
+export class GracefulShutdown implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(GracefulShutdown.name);
+  private namespace?: ChatNamespace;
+  private inFlight = 0;
+  private idle?: () => void;
+  draining = false;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  attach(namespace: ChatNamespace): void {
+    this.namespace = namespace;
+  }
+
+  begin(): void {
+    this.inFlight += 1;
+  }
+
+  end(): void {
+    this.inFlight -= 1;
+    if (this.inFlight === 0) this.idle?.();
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.draining = true;
+    const deadline = this.config.shutdownTimeoutSec * 1000;
+    if (this.inFlight > 0) {
+      const finished = await Promise.race([
+        new Promise<boolean>((resolve) => (this.idle = () => resolve(true))),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadline).unref()),
+      ]);
+      if (!finished) this.logger.warn(`${this.inFlight} event handlers still running at shutdown`);
+    }
+    const sockets = this.namespace?.server.engine.clientsCount ?? 0;
+    this.namespace?.server.engine.close();
+    if (signal) this.logger.log(`${signal}: closed ${sockets} connections; shutting down`);
+  }
+}
+
+/** Counts running event handlers for `GracefulShutdown`. */
+@Injectable()
+export class InFlightInterceptor implements NestInterceptor {
+  constructor(private readonly shutdown: GracefulShutdown) {}
+
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    this.shutdown.begin();
+    return next.handle().pipe(finalize(() => this.shutdown.end()));
+  }
+}

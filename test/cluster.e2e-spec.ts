@@ -1,0 +1,309 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Message } from '../src/chat/chat.types.js';
+import { startLocalCluster, type LocalCluster } from '../src/cluster/local-cluster.js';
+import { describeWithBinary, requireBinary } from './helpers/binaries.js';
+import {
+  ack,
+  chatClient,
+  collect,
+  connected,
+  nextEvent,
+  TRANSPORTS,
+  type ChatClient,
+  type Transport,
+} from './helpers/sockets.js';
+import { STRONG_PASSWORD, uniqueName } from './helpers/app.js';
+
+interface Session {
+  username: string;
+  cookie: string;
+  /** The instance nginx routes this session's requests to. */
+  instance: string;
+}
+
+describeWithBinary(
+  [requireBinary('redis-server'), requireBinary('nginx', '/usr/sbin/nginx')],
+  'a cluster of three instances behind nginx with Redis',
+  ([redisBinary, nginxBinary]) => {
+    let cluster: LocalCluster;
+    let dataDir: string;
+    const sockets: ChatClient[] = [];
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-'));
+      cluster = await startLocalCluster({
+        instances: 3,
+        dataDir,
+        redisBinary,
+        nginxBinary,
+        env: { SHUTDOWN_TIMEOUT: '5', MESSAGE_RATE_LIMIT: '1000' },
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const s of sockets) s.close();
+      await cluster?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    /** Which instance nginx sends this cookie's requests to. */
+    const instanceOf = async (cookie: string) =>
+      (await request(cluster.url).get('/health').set('Cookie', cookie).expect(200)).body.instance as string;
+
+    async function login(username: string): Promise<Session> {
+      const res = await request(cluster.url)
+        .post('/auth/login')
+        .send({ username, password: STRONG_PASSWORD })
+        .expect(200);
+      const cookie = String(res.headers['set-cookie']).split(';')[0];
+      return { username, cookie, instance: await instanceOf(cookie) };
+    }
+
+    async function register(): Promise<string> {
+      const username = uniqueName('cl');
+      await request(cluster.url)
+        .post('/auth/register')
+        .send({ username, password: STRONG_PASSWORD })
+        .expect(201);
+      return username;
+    }
+
+    /** Sessions (new users, or new logins of `username`) until every instance has one. */
+    async function sessionsOnEveryInstance(username?: string): Promise<Session[]> {
+      const byInstance = new Map<string, Session>();
+      for (let i = 0; i < 40 && byInstance.size < cluster.instances.length; i++) {
+        const session = await login(username ?? (await register()));
+        if (!byInstance.has(session.instance)) byInstance.set(session.instance, session);
+      }
+      expect(byInstance.size).toBe(cluster.instances.length);
+      return [...byInstance.values()];
+    }
+
+    async function connect(
+      session: Session,
+      transport: Transport,
+      reconnection = false,
+    ): Promise<ChatClient> {
+      const socket = chatClient(cluster.url, { cookie: session.cookie, transport, reconnection });
+      sockets.push(socket);
+      return connected(socket, 10_000);
+    }
+
+    it('logs in through the load balancer and shares the session with every instance', async () => {
+      const [session] = await sessionsOnEveryInstance();
+      for (const instance of cluster.instances) {
+        await request(instance.url).get('/auth/me').set('Cookie', session.cookie).expect(200);
+      }
+    });
+
+    describe.each(TRANSPORTS)('over %s', (transport) => {
+      it('delivers messages and presence across instances', async () => {
+        const sessions = await sessionsOnEveryInstance();
+        const clients = await Promise.all(sessions.map((s) => connect(s, transport)));
+        for (const client of clients)
+          expect(await ack(client, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
+
+        const listed = await ack(clients[2], 'presence:list', { roomId: 'general' });
+        const names = (listed.online as { username: string }[]).map((u) => u.username);
+        expect(names).toEqual(expect.arrayContaining(sessions.map((s) => s.username)));
+
+        const incoming = clients.slice(1).map((c) => nextEvent(c, 'message:new', 10_000));
+        const sent = await ack(clients[0], 'message:send', {
+          roomId: 'general',
+          text: `from ${sessions[0].instance}`,
+          clientMsgId: uniqueName('x'),
+        });
+        expect(sent.ok).toBe(true);
+        for (const message of await Promise.all(incoming)) expect(message).toEqual(sent.message);
+      });
+
+      it('ends a session’s sockets on another instance at logout', async () => {
+        const [session] = await sessionsOnEveryInstance();
+        const socket = await connect(session, transport);
+        const elsewhere = cluster.instances.find((i) => i.id !== session.instance)!;
+        const ended = nextEvent(socket, 'session:ended', 10_000);
+        const disconnected = nextEvent(socket, 'disconnect', 10_000);
+        await request(elsewhere.url).post('/auth/logout').set('Cookie', session.cookie).expect(204);
+        expect(await ended).toEqual({ reason: 'logout' });
+        expect(await disconnected).toBe('io server disconnect');
+      });
+
+      it('ends the other sessions’ sockets on other instances at a password change', async () => {
+        const username = await register();
+        const [first, second] = await sessionsOnEveryInstance(username);
+        const socket = await connect(second, transport);
+        const ended = nextEvent(socket, 'session:ended', 10_000);
+        const direct = cluster.instances.find((i) => i.id === first.instance)!;
+        await request(direct.url)
+          .post('/auth/password')
+          .set('Cookie', first.cookie)
+          .send({ currentPassword: STRONG_PASSWORD, newPassword: 'a different passphrase' })
+          .expect(204);
+        expect(await ended).toEqual({ reason: 'password_changed' });
+        // Restore the password so the helper can still log this user in.
+        await request(direct.url)
+          .post('/auth/password')
+          .set('Cookie', first.cookie)
+          .send({ currentPassword: 'a different passphrase', newPassword: STRONG_PASSWORD })
+          .expect(204);
+      });
+    });
+
+    it('loses no acknowledged message and stores none twice when an instance is killed, then drains on SIGTERM', async () => {
+      const { body } = await request(cluster.url)
+        .post('/rooms')
+        .set('Cookie', (await sessionsOnEveryInstance())[0].cookie)
+        .send({ name: 'failover', visibility: 'public' })
+        .expect(201);
+      const roomId = body.room.id as string;
+      const sessions = await sessionsOnEveryInstance();
+      const senders = await Promise.all(
+        sessions.map((s, i) =>
+          ResilientSender.start(s, i % 2 === 0 ? 'websocket' : 'polling', roomId, connect),
+        ),
+      );
+
+      const victim = cluster.instances.find((i) => i.id === sessions[0].instance)!;
+      const sending = senders.map((s) => s.send(30));
+      await senders[0].acked(5);
+      victim.process.kill('SIGKILL');
+      await Promise.all(sending);
+
+      expect(senders[0].reconnects).toBeGreaterThan(0);
+      for (const sender of senders) await sender.catchUp();
+
+      const stored = await allMessages(cluster.url, sessions[1].cookie, roomId);
+      const storedIds = stored.map((m) => m.clientMsgId);
+      expect(new Set(storedIds).size).toBe(storedIds.length);
+      for (const sender of senders) {
+        for (const id of sender.ackedIds) expect(storedIds).toContain(id);
+        // What a client saw live plus what it caught up with covers every stored message.
+        expect(sender.seenIds).toEqual(new Set(stored.map((m) => m.id)));
+      }
+
+      // SIGTERM a survivor: it exits in bounded time and its clients move to the last one.
+      const survivors = cluster.instances.filter((i) => i !== victim);
+      const drained = survivors[0];
+      const onDrained = senders.filter((s) => s.session.instance === drained.id);
+      const moved = onDrained.map((s) => nextEvent(s.socket, 'disconnect', 15_000));
+      const started = Date.now();
+      drained.process.kill('SIGTERM');
+      await drained.exited;
+      expect(Date.now() - started).toBeLessThan(10_000);
+      for (const reason of await Promise.all(moved)) expect(reason).toBe('transport close');
+      for (const sender of onDrained) {
+        await vi.waitFor(() => expect(sender.socket.connected).toBe(true), { timeout: 15_000 });
+        expect(await ack(sender.socket, 'presence:list', { roomId: 'general' })).toBeDefined();
+      }
+    }, 120_000);
+  },
+);
+
+async function allMessages(url: string, cookie: string, roomId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (let after: string | undefined; ;) {
+    const query = after ? `?after=${after}&limit=100` : '?limit=100';
+    const page = (
+      await request(url).get(`/rooms/${roomId}/messages${query}`).set('Cookie', cookie).expect(200)
+    ).body.messages as Message[];
+    if (after === undefined && page.length === 100) throw new Error('more than one page without a cursor');
+    all.push(...page);
+    if (page.length < 100) return all;
+    after = page.at(-1)!.id;
+  }
+}
+
+/**
+ * A client as the web app behaves: every message has a clientMsgId, unacknowledged ones are resent
+ * after a reconnect, and a reconnect re-joins the room from the last id seen.
+ */
+class ResilientSender {
+  readonly ackedIds = new Set<string>();
+  readonly seenIds = new Set<string>();
+  reconnects = 0;
+  private lastSeen?: string;
+  private readonly waiters: (() => void)[] = [];
+
+  private constructor(
+    readonly session: Session,
+    readonly socket: ChatClient,
+    private readonly roomId: string,
+  ) {}
+
+  static async start(
+    session: Session,
+    transport: Transport,
+    roomId: string,
+    connect: (s: Session, t: Transport, reconnection: boolean) => Promise<ChatClient>,
+  ): Promise<ResilientSender> {
+    const socket = await connect(session, transport, true);
+    const sender = new ResilientSender(session, socket, roomId);
+    collect<Message>(socket, 'message:new');
+    socket.on('message:new', (m) => sender.see(m));
+    socket.io.on('reconnect', () => {
+      sender.reconnects += 1;
+    });
+    await sender.catchUp();
+    return sender;
+  }
+
+  private see(message: Message): void {
+    if (message.roomId !== this.roomId) return;
+    this.seenIds.add(message.id);
+    if (!this.lastSeen || message.id > this.lastSeen) this.lastSeen = message.id;
+  }
+
+  /** (Re-)joins from the last id seen and records what it gets. */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      await this.whenConnected();
+      const res = await ack(
+        this.socket,
+        'room:join',
+        { roomId: this.roomId, after: this.lastSeen },
+        5000,
+      ).catch(() => null);
+      if (!res?.ok) continue;
+      for (const m of res.messages as Message[]) this.see(m);
+      if ((res.messages as Message[]).length < 500) return;
+    }
+  }
+
+  async send(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const clientMsgId = `${this.session.username}-${i}`;
+      for (;;) {
+        await this.whenConnected();
+        const res = await ack(
+          this.socket,
+          'message:send',
+          { roomId: this.roomId, text: `message ${i}`, clientMsgId },
+          3000,
+        ).catch(() => null);
+        if (res?.ok) {
+          this.ackedIds.add(clientMsgId);
+          this.see(res.message as Message);
+          this.waiters.splice(0).forEach((wake) => wake());
+          break;
+        }
+        // No ack (the instance died, or the socket is reconnecting): re-join, then resend the same id.
+        if (!res) await this.catchUp();
+      }
+    }
+  }
+
+  acked(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (this.ackedIds.size >= count ? resolve() : this.waiters.push(check));
+      check();
+    });
+  }
+
+  private whenConnected(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
+  }
+}

@@ -1,0 +1,66 @@
+import type { SessionData, Store } from 'express-session';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+
+/** Behaviour every express-session store Tether configures must show. */
+export function describeSessionStoreContract(implementation: string, make: () => Promise<Store>) {
+  describe(`session store contract: ${implementation}`, () => {
+    let store: Store;
+    let get: (sid: string) => Promise<SessionData | null | undefined>;
+    let set: (sid: string, data: SessionData) => Promise<void>;
+    let touch: (sid: string, data: SessionData) => Promise<void>;
+    let destroy: (sid: string) => Promise<void>;
+
+    beforeAll(async () => {
+      store = await make();
+      get = promisify(store.get.bind(store));
+      set = promisify(store.set.bind(store));
+      touch = promisify(store.touch!.bind(store));
+      destroy = promisify(store.destroy.bind(store));
+    });
+
+    const session = (extra: Record<string, unknown> = {}) =>
+      ({
+        cookie: {
+          originalMaxAge: 60_000,
+          expires: new Date(Date.now() + 60_000).toISOString(),
+          httpOnly: true,
+          path: '/',
+        },
+        passport: { user: { id: randomUUID(), epoch: 0, iat: Date.now() } },
+        ...extra,
+      }) as unknown as SessionData;
+
+    it('stores and returns a session', async () => {
+      const sid = randomUUID();
+      const data = session();
+      await set(sid, data);
+      expect(await get(sid)).toMatchObject({ passport: data.passport });
+    });
+
+    it('answers an unknown id with no session and no error', async () => {
+      expect(await get(randomUUID())).toBeFalsy();
+    });
+
+    it('forgets a destroyed session, and a later touch does not bring it back', async () => {
+      const sid = randomUUID();
+      const data = session();
+      await set(sid, data);
+      await destroy(sid);
+      expect(await get(sid)).toBeFalsy();
+      await touch(sid, data).catch(() => undefined);
+      expect(await get(sid)).toBeFalsy();
+    });
+
+    it('keeps the data when touched', async () => {
+      const sid = randomUUID();
+      const data = session({ marker: 'kept' });
+      await set(sid, data);
+      await touch(sid, {
+        ...data,
+        cookie: { ...data.cookie, expires: new Date(Date.now() + 120_000) },
+      } as SessionData);
+      expect(await get(sid)).toMatchObject({ marker: 'kept' });
+    });
+  });
+}

@@ -3,6 +3,8 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import type { Message } from '../src/chat/chat.types.js';
 import type { SharedSession } from '../src/session/session-middleware.js';
+import { SocketSessions } from '../src/realtime/socket-sessions.js';
+import type { ChatNamespace } from '../src/realtime/socket-types.js';
 import { SHARED_SESSION } from '../src/session/session.module.js';
 import { loggedInAgent, startApp, STRONG_PASSWORD, uniqueName, type TestApp } from './helpers/app.js';
 import {
@@ -101,6 +103,22 @@ describe.each(TRANSPORTS)('Socket.IO /chat over %s', (transport) => {
       const socket = chatClient(t.url, { cookie: alice.cookie, transport, origin: t.url });
       sockets.push(socket);
       await connected(socket);
+    });
+
+    it('keeps only plain identity on the server-side socket and lets go of the handshake request', async () => {
+      const client = await connect(t, alice.cookie, transport);
+      const namespace = (t.app.get(SocketSessions) as unknown as { namespace: ChatNamespace }).namespace;
+      const socket = namespace.sockets.get(client.id!)!;
+      expect(Object.keys(socket.data).sort()).toEqual(['expiresAt', 'sessionHash', 'user', 'via']);
+      expect(JSON.parse(JSON.stringify(socket.data))).toEqual(socket.data);
+      expect(socket.data.user).toEqual(alice.user);
+      const sid = decodeURIComponent(alice.cookie.split('=')[1]).slice(2).split('.')[0];
+      expect(JSON.stringify(socket.data)).not.toContain(sid);
+      expect([...socket.rooms]).toEqual(
+        expect.arrayContaining([`user:${alice.user.id}`, `session:${socket.data.sessionHash}`]),
+      );
+      expect(socket.request).toBeUndefined();
+      expect(socket.handshake.headers.cookie).toBeUndefined();
     });
 
     it('refuses the main namespace', async () => {

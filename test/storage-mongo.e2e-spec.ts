@@ -1,5 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 import { MongoMessageStore } from '../src/chat/mongo-message-store.js';
+import { MongoTicketStore } from '../src/auth/tickets/mongo-ticket-store.js';
 import { MongoRoomStore } from '../src/chat/mongo-room-store.js';
 import {
   connectMongo,
@@ -10,6 +11,7 @@ import {
 import { MongoUserStore } from '../src/users/mongo-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
+import { describeTicketStoreContract } from './contracts/ticket-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
 
 // No MongoDB server can be installed on the machines these tests were written on, and none is
@@ -46,6 +48,11 @@ describe.skipIf(!url)('Mongo stores', () => {
     const db = await freshDb();
     return { messages: new MongoMessageStore(db), rooms: new MongoRoomStore(db) };
   });
+  {
+    let ticketsDb: Db | undefined;
+    // Every store the suite makes shares one database, as instances sharing a cluster would.
+    describeTicketStoreContract('mongo', async () => new MongoTicketStore((ticketsDb ??= await freshDb())));
+  }
 
   describe('Mongo schema setup', () => {
     it('creates the store indexes idempotently, also from processes booting together', async () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SqliteMessageStore } from '../src/chat/sqlite-message-store.js';
+import { SqliteTicketStore } from '../src/auth/tickets/sqlite-ticket-store.js';
 import { SqliteRoomStore } from '../src/chat/sqlite-room-store.js';
 import { SqliteRevokedSessions } from '../src/session/sqlite-revoked-sessions.js';
 import { openSqlite } from '../src/storage/sqlite.js';
@@ -8,6 +9,7 @@ import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRevokedSessionsContract } from './contracts/revoked-sessions.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
+import { describeTicketStoreContract } from './contracts/ticket-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
 import { tempDir } from './helpers/app.js';
 
@@ -51,3 +53,9 @@ describeMessageStoreContract('sqlite', async () => {
 });
 
 describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessions(openSqlite(tempDir())));
+
+{
+  // Each call opens its own connection to one shared file, as separate instances would.
+  const dir = tempDir();
+  describeTicketStoreContract('sqlite', async () => new SqliteTicketStore(openSqlite(dir)));
+}

@@ -12,7 +12,7 @@ import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import { ChangePasswordSchema, RegisterSchema } from './auth.schemas.js';
 import type { ChangePasswordInput, RegisterInput } from './auth.schemas.js';
-import { AuthenticatedGuard } from './authenticated.guard.js';
+import { AuthenticatedGuard, SessionOnly } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
 
 @Controller('auth')
@@ -46,6 +46,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @UseGuards(AuthenticatedGuard)
+  @SessionOnly()
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const hash = sessionHash(req.sessionID);
     const validUntil = req.user!.loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000;
@@ -61,6 +62,7 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @UseGuards(AuthenticatedGuard)
+  @SessionOnly()
   async changePassword(
     @Req() req: Request,
     @Body(new ZodValidationPipe(ChangePasswordSchema)) input: ChangePasswordInput,

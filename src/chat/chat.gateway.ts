@@ -1,4 +1,4 @@
-import { UseFilters, UseInterceptors } from '@nestjs/common';
+import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,6 +11,7 @@ import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { GracefulShutdown, InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { SocketSessions } from '../realtime/socket-sessions.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
+import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from './chat.schemas.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { Presence } from './presence.js';
@@ -20,6 +21,7 @@ import { WsExceptionFilter } from './ws-exception.filter.js';
 /** Thin: validate, authorize, call the service, ack, broadcast. Server options live in the adapter. */
 @WebSocketGateway({ namespace: '/chat' })
 @UseFilters(WsExceptionFilter)
+@UseGuards(WsAuthGuard)
 @UseInterceptors(InFlightInterceptor)
 export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   constructor(
@@ -39,7 +41,6 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   @SubscribeMessage('room:join')
   async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, after } = parseOrThrow(RoomJoinSchema, payload);
-    this.sessions.assertCurrent(socket);
     const room = await this.rooms.getVisible(roomId, socket.data.user.id);
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
@@ -87,7 +88,6 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   }
 
   private assertJoined(socket: ChatSocket, roomId: string): void {
-    this.sessions.assertCurrent(socket);
     if (!socket.rooms.has(chatRoom(roomId))) throw new AppException('FORBIDDEN', 'Join the room first');
   }
 }

@@ -3,8 +3,9 @@ import type { SessionData, Store } from 'express-session';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import type { AuthUser } from '../auth/auth-user.js';
+import { DerivedCredentials, type HandshakeCredentials } from '../auth/derived-credentials.js';
 import type { SessionEndReason } from '../chat/events.js';
-import { AppException, type ErrorCode } from '../common/errors.js';
+import { toApiError, type ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SessionEvents, type SessionRevocation } from '../session/session-events.js';
 import { sessionHash } from '../session/session-hash.js';
@@ -45,6 +46,7 @@ export class SocketSessions implements OnModuleDestroy {
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: SessionEvents,
+    private readonly derived: DerivedCredentials,
   ) {
     const store: Store = session.store;
     this.getSession = promisify(store.get.bind(store));
@@ -76,7 +78,52 @@ export class SocketSessions implements OnModuleDestroy {
     setTimeout(() => conn.close(true), REFUSED_GRACE_MS).unref();
   }
 
+  /**
+   * `auth.ticket`, then `auth.token`, then the session cookie: a client that presents a ticket or
+   * token is judged by it alone, even when a cookie rides along.
+   */
   private authenticate(socket: ChatSocket, next: (err?: Error) => void): void {
+    const auth = socket.handshake.auth as HandshakeCredentials;
+    if (auth.ticket === undefined && auth.token === undefined) {
+      this.authenticateSession(socket, next);
+      return;
+    }
+    this.derived.forHandshake(auth).then(
+      (identity) => {
+        socket.data = identity;
+        this.expireWithCredential(socket);
+        next();
+      },
+      (error: unknown) => {
+        const { status, body } = toApiError(error);
+        if (status >= 500) this.logger.error(`handshake credential check failed: ${String(error)}`);
+        SocketSessions.refuse(socket, next, body.code, body.message);
+      },
+    );
+  }
+
+  /**
+   * A ticket- or token-born socket has no session id to renew or re-read: it ends when its known
+   * expiry (token `exp`, or the issuing session's absolute end) passes.
+   */
+  private expireWithCredential(socket: ChatSocket): void {
+    const wait = Math.min(Math.max(socket.data.expiresAt - Date.now(), 0), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      if (!socket.connected) return;
+      if (Date.now() < socket.data.expiresAt) this.expireWithCredential(socket);
+      else this.end(socket, 'expired');
+    }, wait);
+    timer.unref();
+    // A transport that closes before the connection completes never emits `disconnect`.
+    const stop = () => {
+      clearTimeout(timer);
+      socket.conn.off('close', stop);
+    };
+    socket.once('disconnect', stop);
+    socket.conn.once('close', stop);
+  }
+
+  private authenticateSession(socket: ChatSocket, next: (err?: Error) => void): void {
     const req = socket.request as HandshakeRequest;
     if (!req.user || !req.sessionID) {
       const expired = this.session.hasSignedCookie(req);
@@ -114,13 +161,6 @@ export class SocketSessions implements OnModuleDestroy {
       this.tracked.delete(socket.id);
     });
     this.activity(socket);
-  }
-
-  /** Fails with SESSION_EXPIRED, and ends the socket, once its credential's expiry has passed. */
-  assertCurrent(socket: ChatSocket): void {
-    if (Date.now() < socket.data.expiresAt) return;
-    this.end(socket, 'expired');
-    throw new AppException('SESSION_EXPIRED', 'Session expired; log in again');
   }
 
   /** Renews the HTTP session, at most once per touch interval per socket. */

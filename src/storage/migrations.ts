@@ -40,4 +40,13 @@ export const MIGRATIONS: readonly string[] = [
      session_hash TEXT PRIMARY KEY,
      expires_at   INTEGER NOT NULL
    ) STRICT, WITHOUT ROWID;`,
+  `CREATE TABLE tickets (
+     ticket_hash        TEXT PRIMARY KEY,
+     user_id            TEXT NOT NULL,
+     session_hash       TEXT NOT NULL,
+     auth_epoch         INTEGER NOT NULL,
+     session_expires_at INTEGER NOT NULL,
+     expires_at         INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX tickets_by_expiry ON tickets (expires_at);`,
 ];

@@ -6,6 +6,9 @@ import { MongoRoomStore } from '../chat/mongo-room-store.js';
 import { ROOM_STORE } from '../chat/room-store.js';
 import { SqliteMessageStore } from '../chat/sqlite-message-store.js';
 import { SqliteRoomStore } from '../chat/sqlite-room-store.js';
+import { MongoTicketStore } from '../auth/tickets/mongo-ticket-store.js';
+import { SqliteTicketStore } from '../auth/tickets/sqlite-ticket-store.js';
+import { TICKET_STORE } from '../auth/tickets/ticket-store.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MongoRevokedSessions } from '../session/mongo-revoked-sessions.js';
 import { REVOKED_SESSIONS } from '../session/revoked-sessions.js';
@@ -23,6 +26,7 @@ const PORTS = [
   { token: ROOM_STORE, sqlite: SqliteRoomStore, mongo: MongoRoomStore },
   { token: MESSAGE_STORE, sqlite: SqliteMessageStore, mongo: MongoMessageStore },
   { token: REVOKED_SESSIONS, sqlite: SqliteRevokedSessions, mongo: MongoRevokedSessions },
+  { token: TICKET_STORE, sqlite: SqliteTicketStore, mongo: MongoTicketStore },
 ] as const;
 
 /** Provides the data-store ports (users, rooms, messages, tickets, revoked sessions) for the configured backend. */

@@ -9,6 +9,7 @@ export const MONGO_COLLECTIONS = {
   messages: 'messages',
   counters: 'counters',
   revokedSessions: 'revoked_sessions',
+  tickets: 'tickets',
 } as const;
 
 export const REPLICA_SET_REQUIRED =
@@ -82,6 +83,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { roomId: 1, _id: 1 }, name: 'by_room' },
   ],
   [MONGO_COLLECTIONS.revokedSessions]: [{ key: { expiresAt: 1 }, name: 'expiry_ttl', expireAfterSeconds: 0 }],
+  [MONGO_COLLECTIONS.tickets]: [{ key: { expiresAt: 1 }, name: 'expiry_ttl', expireAfterSeconds: 0 }],
 };
 
 /** Creates every index the Mongo stores rely on. Idempotent; safe for processes booting together. */

@@ -14,6 +14,8 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 50;
+/** How many already-seen messages a catch-up asks for again. */
+const CATCH_UP_OVERLAP = 20;
 /** `room:join {after}` returns at most this many; more means fetch the rest. */
 const CATCH_UP_LIMIT = 500;
 const TYPING_SHOW_MS = 3_000;
@@ -242,7 +244,10 @@ export class ChatClient {
 
   private async join(state: RoomState): Promise<void> {
     const roomId = state.room.id;
-    const after = state.messages.at(-1)?.id;
+    // A window behind the newest message: live events relayed between instances can arrive out of
+    // id order, so the newest one seen does not prove that everything before it arrived. The
+    // overlap comes back again and is dropped by `merge`.
+    const after = state.messages[Math.max(0, state.messages.length - 1 - CATCH_UP_OVERLAP)]?.id;
     let res: Ack<{ room: Room; messages: Message[]; online: User[] }>;
     try {
       res = await this.socket

@@ -54,12 +54,13 @@ export function describeSessionStoreContract(implementation: string, make: () =>
 
     it('keeps the data when touched', async () => {
       const sid = randomUUID();
-      const data = session({ marker: 'kept' });
-      await set(sid, data);
-      await touch(sid, {
-        ...data,
-        cookie: { ...data.cookie, expires: new Date(Date.now() + 120_000) },
-      } as SessionData);
+      await set(sid, session({ marker: 'kept' }));
+      const later = {
+        originalMaxAge: 120_000,
+        expires: new Date(Date.now() + 120_000).toISOString(),
+        path: '/',
+      };
+      await touch(sid, session({ marker: 'kept', cookie: later }));
       expect(await get(sid)).toMatchObject({ marker: 'kept' });
     });
   });

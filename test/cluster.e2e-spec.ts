@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +202,44 @@ describeWithBinary(
         expect(await ack(sender.socket, 'presence:list', { roomId: 'general' })).toBeDefined();
       }
     }, 120_000);
+  },
+);
+
+describeWithBinary(
+  [requireBinary('redis-server'), requireBinary('nginx', '/usr/sbin/nginx')],
+  'npm run cluster',
+  ([redisBinary, nginxBinary]) => {
+    it('starts instances, Redis and nginx, prints the URL to open, and stops everything on Ctrl-C', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-cli-'));
+      const child = spawn(
+        process.execPath,
+        ['dist/cluster/main.js', '--instances', '2', '--data-dir', dataDir],
+        {
+          env: { ...process.env, REDIS_SERVER: redisBinary, NGINX: nginxBinary },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        let output = '';
+        const url = await new Promise<string>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            output += chunk.toString();
+            const match = /Open (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+            if (match) resolve(match[1]);
+          });
+          void exited.then(() => reject(new Error(`exited early:\n${output}`)));
+        });
+        expect(output).toMatch(/tether-1: http:\/\/127\.0\.0\.1:\d+/);
+        expect(output).toMatch(/tether-2: http:\/\/127\.0\.0\.1:\d+/);
+        await request(url).get('/health').expect(200);
+        child.kill('SIGINT');
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 60_000);
   },
 );
 

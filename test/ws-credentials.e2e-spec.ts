@@ -274,7 +274,7 @@ describe('one-time tickets and access tokens', () => {
       );
     });
 
-    it("a password change ends other sessions' derived sockets and voids every older credential", async () => {
+    it('a password change ends every derived socket but the changing tab and voids every older credential', async () => {
       const username = uniqueName('pwd');
       const mine = await loggedInAgent(t.url, username);
       const other = { agent: request.agent(t.url) };
@@ -284,6 +284,10 @@ describe('one-time tickets and access tokens', () => {
       const myTicket = (await issueTicket(mine)).ticket;
       const ended = await connected(client(t, { transport, auth: { token: otherToken } }));
       const endedEvent = nextEvent(ended, 'session:ended');
+      // Even the changing session's own token socket ends: its token carries the old epoch.
+      const mineByToken = await connected(client(t, { transport, auth: { token: myToken } }));
+      const mineByTokenEvent = nextEvent(mineByToken, 'session:ended');
+      const mineByCookie = await connected(client(t, { transport, cookie: mine.cookie }));
 
       await mine.agent
         .post('/auth/password')
@@ -291,6 +295,8 @@ describe('one-time tickets and access tokens', () => {
         .expect(204);
 
       expect(await endedEvent).toEqual({ reason: 'password_changed' });
+      expect(await mineByTokenEvent).toEqual({ reason: 'password_changed' });
+      expect(await ack(mineByCookie, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
       for (const token of [otherToken, myToken]) {
         expect((await refusal(client(t, { transport, auth: { token } }))).data?.code).toBe('TOKEN_INVALID');
       }

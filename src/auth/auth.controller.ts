@@ -74,7 +74,7 @@ export class AuthController {
     await this.sessionEvents.publish({
       scope: 'user',
       userId,
-      exceptSessionHash: sessionHash(req.sessionID),
+      exceptCookieSessionHash: sessionHash(req.sessionID),
       reason: 'password_changed',
     });
   }

@@ -9,6 +9,7 @@ import {
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { GracefulShutdown, InFlightInterceptor } from '../realtime/graceful-shutdown.js';
+import { SocketAuthenticator } from '../realtime/socket-authenticator.js';
 import { SocketSessions } from '../realtime/socket-sessions.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
@@ -27,12 +28,14 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   constructor(
     private readonly rooms: RoomsService,
     private readonly presence: Presence,
+    private readonly authenticator: SocketAuthenticator,
     private readonly sessions: SocketSessions,
     private readonly limiter: MessageRateLimiter,
     private readonly shutdown: GracefulShutdown,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
+    this.authenticator.attach(namespace);
     this.sessions.attach(namespace);
     this.presence.attach(namespace);
     this.shutdown.attach(namespace);

@@ -6,8 +6,7 @@ import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppConfig } from '../config/config.js';
 import type { Middleware, SharedSession } from '../session/session-middleware.js';
 import type { AdapterConstructor } from './cluster-adapter.factory.js';
-import { SocketSessions } from './socket-sessions.js';
-import type { ChatSocket } from './socket-types.js';
+import { refuseConnection } from './socket-refusal.js';
 import { drainGate, onlyForHandshake, originGate } from './engine-middlewares.js';
 
 export interface SessionIoAdapterDeps {
@@ -62,12 +61,7 @@ export class SessionIoAdapter extends IoAdapter {
     // Only `/chat` serves anyone; a connection to the main namespace would be a transport that
     // authenticated nothing and lingered.
     server.use((socket, next) =>
-      SocketSessions.refuse(
-        socket as unknown as ChatSocket,
-        next,
-        'NOT_FOUND',
-        'Connect to the /chat namespace',
-      ),
+      refuseConnection(socket, next, 'NOT_FOUND', 'Connect to the /chat namespace'),
     );
     server.engine.use(originGate(policy));
     server.engine.use(drainGate(isDraining));

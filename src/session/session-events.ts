@@ -4,10 +4,13 @@ import type { SessionEndReason } from '../chat/events.js';
 
 export type { SessionEndReason };
 
-/** A session (or all of a user's sessions but one) stopped being valid. */
+/**
+ * A session stopped being valid, or all of a user's sessions did except the cookie sockets of the
+ * one that caused it (a password change keeps the browser tab that made it).
+ */
 export type SessionRevocation =
   | { scope: 'session'; sessionHash: string; reason: SessionEndReason }
-  | { scope: 'user'; userId: string; exceptSessionHash?: string; reason: SessionEndReason };
+  | { scope: 'user'; userId: string; exceptCookieSessionHash?: string; reason: SessionEndReason };
 
 type Listener = (revocation: SessionRevocation) => Promise<void>;
 

@@ -1,0 +1,23 @@
+import type { Socket } from 'socket.io';
+import type { ErrorCode } from '../common/errors.js';
+
+/** How long a refused transport may take to read its CONNECT_ERROR before it is cut. */
+const REFUSED_GRACE_MS = 2_000;
+
+/**
+ * Refuses a connection in namespace middleware: the client gets `connect_error` with
+ * `err.data = {code, message}`, then the server closes the transport, so an unauthenticated
+ * connection never lingers.
+ */
+export function refuseConnection(
+  socket: Socket,
+  next: (err?: Error) => void,
+  code: ErrorCode,
+  message: string,
+): void {
+  const conn = socket.conn;
+  next(Object.assign(new Error(message), { data: { code, message } }));
+  // Socket.IO queues the CONNECT_ERROR on the next tick; close() waits for it to be written.
+  setImmediate(() => conn.close());
+  setTimeout(() => conn.close(true), REFUSED_GRACE_MS).unref();
+}

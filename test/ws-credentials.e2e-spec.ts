@@ -320,6 +320,13 @@ describe('one-time tickets and access tokens', () => {
             : { transport, auth: { token: await issueToken(alice) } };
       const socket = await connected(client(t, options));
       expect(await ack(socket, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
+      if (via === 'session') {
+        // A cookie socket renews its session once on connect, which resets its expiry; let it finish.
+        const idleMs = t.config.sessionIdleTimeoutSec * 1000;
+        await vi.waitFor(() =>
+          expect(serverSocket(t, socket).data.expiresAt).toBeLessThanOrEqual(Date.now() + idleMs),
+        );
+      }
       // The instant between the credential's expiry and its timer: only the guard stands there.
       serverSocket(t, socket).data.expiresAt = Date.now() - 1;
       const ended = nextEvent(socket, 'session:ended');

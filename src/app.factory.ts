@@ -37,8 +37,8 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   const session = app.get<SharedSession>(SHARED_SESSION);
   const passport = app.get<PassportStatic>(PASSPORT);
 
-  app.use(helmet(helmetOptions(config)));
-  serveWebApp(app, config);
+  app.use(helmet(helmetOptions()));
+  serveWebApp(app);
   if (policy.explicitOrigins.length > 0) {
     app.enableCors({ origin: policy.explicitOrigins, credentials: true });
   }

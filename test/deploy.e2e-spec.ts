@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { describeWithBinary, requireBinary } from './helpers/binaries.js';
-import { DEPLOY_DIR, freePort, renderNginxConfig, startNginx, type RunningNginx } from './helpers/nginx.js';
+import { DEPLOY_DIR, freePort, renderNginxConfig, startNginx } from '../src/cluster/processes.js';
+
+type RunningNginx = Awaited<ReturnType<typeof startNginx>>;
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -3,8 +3,6 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import type { Message } from '../src/chat/chat.types.js';
 import type { SharedSession } from '../src/session/session-middleware.js';
-import { SocketSessions } from '../src/realtime/socket-sessions.js';
-import type { ChatNamespace } from '../src/realtime/socket-types.js';
 import { SHARED_SESSION } from '../src/session/session.module.js';
 import { loggedInAgent, startApp, STRONG_PASSWORD, uniqueName, type TestApp } from './helpers/app.js';
 import {
@@ -14,6 +12,7 @@ import {
   connected,
   nextEvent,
   refusal,
+  serverSocket,
   TRANSPORTS,
   type ChatClient,
   type Transport,
@@ -107,8 +106,7 @@ describe.each(TRANSPORTS)('Socket.IO /chat over %s', (transport) => {
 
     it('keeps only plain identity on the server-side socket and lets go of the handshake request', async () => {
       const client = await connect(t, alice.cookie, transport);
-      const namespace = (t.app.get(SocketSessions) as unknown as { namespace: ChatNamespace }).namespace;
-      const socket = namespace.sockets.get(client.id!)!;
+      const socket = serverSocket(t, client);
       expect(Object.keys(socket.data).sort()).toEqual(['expiresAt', 'sessionHash', 'user', 'via']);
       expect(JSON.parse(JSON.stringify(socket.data))).toEqual(socket.data);
       expect(socket.data.user).toEqual(alice.user);

@@ -1,8 +1,6 @@
 import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { ChatNamespace } from '../src/realtime/socket-types.js';
-import { SocketSessions } from '../src/realtime/socket-sessions.js';
 import {
   loggedInAgent,
   startApp,
@@ -17,6 +15,7 @@ import {
   connected,
   nextEvent,
   refusal,
+  serverSocket,
   TRANSPORTS,
   type ChatClient,
   type ClientOptions,
@@ -45,14 +44,6 @@ async function issueTicket(session: Pick<Session, 'agent'>): Promise<{ ticket: s
 async function issueToken(session: Pick<Session, 'agent'>): Promise<string> {
   const res = await session.agent.post('/auth/token').expect(201);
   return (res.body as { accessToken: string }).accessToken;
-}
-
-/** The server side of a connected client socket (same app, same process). */
-function serverSocket(t: TestApp, socket: ChatClient) {
-  const namespace = (t.app.get(SocketSessions) as unknown as { namespace: ChatNamespace }).namespace;
-  const found = namespace.sockets.get(socket.id!);
-  if (!found) throw new Error('no server socket for this client');
-  return found;
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HelmetOptions } from 'helmet';
-import type { AppConfig } from '../config/config.js';
 
 /**
  * Where `npm run build` puts the web app: `dist/public` next to the compiled `dist/web/`, or,
@@ -20,7 +19,7 @@ const PUBLIC_DIR_CANDIDATES = [
  * helmet settings for the API and the web app it serves: helmet's defaults with a CSP that allows
  * nothing but our own scripts, styles and connections (no inline code, no CDN).
  */
-export function helmetOptions(_config: AppConfig): HelmetOptions {
+export function helmetOptions(): HelmetOptions {
   return {
     contentSecurityPolicy: {
       useDefaults: true,
@@ -45,7 +44,7 @@ export function helmetOptions(_config: AppConfig): HelmetOptions {
  * Serves the built web app (login form and chat) at `/`. Only files that exist are served; every
  * other request (the API, `/socket.io/`) falls through untouched.
  */
-export function serveWebApp(app: NestExpressApplication, _config: AppConfig): void {
+export function serveWebApp(app: NestExpressApplication): void {
   const dir = PUBLIC_DIR_CANDIDATES.map((url) => fileURLToPath(url)).find((path) =>
     existsSync(`${path}${sep}index.html`),
   );

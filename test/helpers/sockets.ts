@@ -1,5 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/chat/events.js';
+import { SocketSessions } from '../../src/realtime/socket-sessions.js';
+import type { ChatNamespace } from '../../src/realtime/socket-types.js';
+import type { TestApp } from './app.js';
 
 export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Transport = 'websocket' | 'polling';
@@ -93,4 +96,12 @@ export function collect<T = unknown>(socket: ChatClient, event: keyof ServerToCl
   const seen: T[] = [];
   (socket as unknown as { on(e: string, l: (v: T) => void): void }).on(event, (value) => seen.push(value));
   return seen;
+}
+
+/** The server side of a connected client socket (same app, same process), for white-box checks. */
+export function serverSocket(t: TestApp, socket: ChatClient) {
+  const namespace = (t.app.get(SocketSessions) as unknown as { namespace: ChatNamespace }).namespace;
+  const found = namespace.sockets.get(socket.id!);
+  if (!found) throw new Error('no server socket for this client');
+  return found;
 }

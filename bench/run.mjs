@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import { freePort, startService } from '../dist/cluster/processes.js';
+import { freePort, startService } from '../tools/processes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TETHER_MAIN = join(ROOT, 'dist/main.js');

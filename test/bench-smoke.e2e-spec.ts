@@ -31,7 +31,9 @@ describe('the benchmark harness, smoke run', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs both servers, exits 0 and writes a JSON report and its markdown summary', async () => {
-    await run(process.execPath, ['bench/run.mjs', '--smoke', '--out', out], { timeout: 60_000 });
+    await run(process.execPath, ['--import', 'tsx', 'bench/run.mjs', '--smoke', '--out', out], {
+      timeout: 60_000,
+    });
 
     const files = readdirSync(out);
     const json = files.filter((f) => f.endsWith('.json'));

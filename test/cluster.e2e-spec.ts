@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Message } from '../src/chat/chat.types.js';
-import { startLocalCluster, type LocalCluster } from '../src/cluster/local-cluster.js';
+import { startLocalCluster, type LocalCluster } from '../tools/local-cluster.js';
 import { describeWithBinary, requireBinary } from './helpers/binaries.js';
 import {
   ack,
@@ -213,7 +213,7 @@ describeWithBinary(
       const dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-cli-'));
       const child = spawn(
         process.execPath,
-        ['dist/cluster/main.js', '--instances', '2', '--data-dir', dataDir],
+        ['--import', 'tsx', 'tools/cluster.ts', '--instances', '2', '--data-dir', dataDir],
         {
           env: { ...process.env, REDIS_SERVER: redisBinary, NGINX: nginxBinary },
           stdio: ['ignore', 'pipe', 'inherit'],

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { describeWithBinary, requireBinary } from './helpers/binaries.js';
-import { DEPLOY_DIR, freePort, renderNginxConfig, startNginx } from '../src/cluster/processes.js';
+import { DEPLOY_DIR, freePort, renderNginxConfig, startNginx } from '../tools/processes.js';
 
 type RunningNginx = Awaited<ReturnType<typeof startNginx>>;
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startInstance } from '../src/cluster/local-cluster.js';
-import { startRedis } from '../src/cluster/processes.js';
+import { startInstance } from '../tools/local-cluster.js';
+import { startRedis } from '../tools/processes.js';
 import {
   loggedInAgent,
   startApp,

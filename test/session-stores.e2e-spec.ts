@@ -1,5 +1,5 @@
 import { loadConfig } from '../src/config/config.js';
-import { startRedis } from '../src/cluster/processes.js';
+import { startRedis } from '../tools/processes.js';
 import { rateLimiterFactoryFor } from '../src/common/rate-limiter.js';
 import { createSessionStore } from '../src/session/session-store.factory.js';
 import { closeConnections, openConnections, type Connections } from '../src/storage/connections.js';

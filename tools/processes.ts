@@ -4,7 +4,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const DEPLOY_DIR = new URL('../../deploy/', import.meta.url);
+export const DEPLOY_DIR = new URL('../deploy/', import.meta.url);
 
 /** A port that was free a moment ago; servers that must be given a number keep a small race. */
 export async function freePort(): Promise<number> {

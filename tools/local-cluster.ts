@@ -32,8 +32,8 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
-// The built server, whether this module runs from dist/cluster or (in tests) from src/cluster.
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+// The built server (`npm run build`).
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /**
  * N built Tether processes sharing one DATA_DIR (SQLite in WAL mode, file sessions) and one Redis

@@ -9,24 +9,29 @@ import { isUnsafeMethod, OriginPolicy } from './auth/origin-policy.js';
 import { PASSPORT } from './auth/passport.provider.js';
 import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
+import { resolveSecrets } from './config/secrets.js';
 import { createClusterAdapter } from './realtime/cluster-adapter.factory.js';
 import { GracefulShutdown } from './realtime/graceful-shutdown.js';
 import { SessionIoAdapter } from './realtime/session-io.adapter.js';
 import { SHARED_SESSION } from './session/session.module.js';
 import { closeConnections, openConnections } from './storage/connections.js';
 import type { SharedSession } from './session/session-middleware.js';
-import { helmetOptions, serveWebApp } from './web/web-app.js';
+import { helmetOptions, serveWebApp } from './http/web-app.js';
 
 /**
  * Builds the whole application, HTTP middleware order included. `main.ts` and every test go
  * through here, so a test app is the production app.
  */
 export async function createApp(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
+  const secrets = resolveSecrets(config);
   const connections = await openConnections(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
-    bodyParser: false,
-    logger: config.env === 'test' ? ['error', 'warn'] : undefined,
-  }).catch(async (error: unknown) => {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, secrets, connections),
+    {
+      bodyParser: false,
+      logger: config.env === 'test' ? ['error', 'warn'] : undefined,
+    },
+  ).catch(async (error: unknown) => {
     await closeConnections(connections);
     throw error;
   });
@@ -45,9 +50,7 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   // Before the body is read or the session touched: a refused request leaves no trace.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(
-      isUnsafeMethod(req.method) && policy.isCrossOrigin(req)
-        ? new AppException('CROSS_ORIGIN', 'Cross-origin request refused')
-        : undefined,
+      isUnsafeMethod(req.method) && policy.isCrossOrigin(req) ? new AppException('CROSS_ORIGIN') : undefined,
     );
   });
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });

@@ -3,26 +3,33 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
-import { RATE_LIMITER_FACTORY, rateLimiterFactoryFor } from './common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { SECRETS, type Secrets } from './config/secrets.js';
 import { SessionModule } from './session/session.module.js';
-import { CONNECTIONS, type Connections } from './storage/connections.js';
+import type { Connections } from './storage/connections.js';
 import { StorageModule } from './storage/storage.module.js';
+import { StoresModule } from './stores.module.js';
 
+/** The composition root: infrastructure, the store ports for the profile, then the features. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, connections: Connections): DynamicModule {
+  static forRoot(config: AppConfig, secrets: Secrets, connections: Connections): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [StorageModule.forRoot(config), SessionModule, AuthModule, ChatModule],
+      imports: [
+        StorageModule.forRoot(config, connections),
+        StoresModule.forRoot(config),
+        SessionModule,
+        AuthModule,
+        ChatModule,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: SECRETS, useValue: secrets },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: CONNECTIONS, useValue: connections },
-        { provide: RATE_LIMITER_FACTORY, useValue: rateLimiterFactoryFor(connections) },
       ],
-      exports: [APP_CONFIG, CONNECTIONS, RATE_LIMITER_FACTORY],
+      exports: [APP_CONFIG, SECRETS],
     };
   }
 }

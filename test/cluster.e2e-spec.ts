@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Message } from '../src/chat/chat.types.js';
+import type { Message } from '../src/protocol/models.js';
 import { startLocalCluster, type LocalCluster } from '../tools/local-cluster.js';
 import { describeWithBinary, requireBinary } from './helpers/binaries.js';
 import {

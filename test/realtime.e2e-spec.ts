@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import WebSocket from 'ws';
-import type { Message } from '../src/chat/chat.types.js';
+import type { Message } from '../src/protocol/models.js';
 import type { SharedSession } from '../src/session/session-middleware.js';
 import { SHARED_SESSION } from '../src/session/session.module.js';
 import { loggedInAgent, startApp, STRONG_PASSWORD, uniqueName, type TestApp } from './helpers/app.js';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Message, Room } from '../src/chat/chat.types.js';
+import type { Message, Room } from '../src/protocol/models.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from './helpers/app.js';
 import { ack, chatClient, connected } from './helpers/sockets.js';
 

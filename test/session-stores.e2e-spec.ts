@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config/config.js';
 import { startRedis } from '../tools/processes.js';
-import { rateLimiterFactoryFor } from '../src/common/rate-limiter.js';
+import { rateLimiterFactoryFor } from '../src/storage/rate-limiter.js';
 import { createSessionStore } from '../src/session/session-store.factory.js';
 import { closeConnections, openConnections, type Connections } from '../src/storage/connections.js';
 import { describeSessionStoreContract } from './contracts/session-store.contract.js';

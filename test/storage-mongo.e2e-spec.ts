@@ -1,6 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 import { MongoMessageStore } from '../src/chat/mongo-message-store.js';
-import { MongoTicketStore } from '../src/auth/tickets/mongo-ticket-store.js';
+import { MongoTicketStore } from '../src/auth/credentials/mongo-ticket-store.js';
 import { MongoRoomStore } from '../src/chat/mongo-room-store.js';
 import {
   connectMongo,

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SqliteMessageStore } from '../src/chat/sqlite-message-store.js';
-import { SqliteTicketStore } from '../src/auth/tickets/sqlite-ticket-store.js';
+import { SqliteTicketStore } from '../src/auth/credentials/sqlite-ticket-store.js';
 import { SqliteRoomStore } from '../src/chat/sqlite-room-store.js';
-import { SqliteRevokedSessions } from '../src/session/sqlite-revoked-sessions.js';
+import { SqliteRevokedSessionStore } from '../src/session/sqlite-revoked-session-store.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
-import { describeRevokedSessionsContract } from './contracts/revoked-sessions.contract.js';
+import { describeRevokedSessionsContract } from './contracts/revoked-session-store.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
 import { describeTicketStoreContract } from './contracts/ticket-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
@@ -52,7 +52,7 @@ describeMessageStoreContract('sqlite', async () => {
   return { messages: new SqliteMessageStore(db), rooms: new SqliteRoomStore(db) };
 });
 
-describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessions(openSqlite(tempDir())));
+describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessionStore(openSqlite(tempDir())));
 
 {
   // Each call opens its own connection to one shared file, as separate instances would.

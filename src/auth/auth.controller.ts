@@ -1,19 +1,19 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { REVOKED_SESSIONS, type RevokedSessionStore } from '../session/revoked-sessions.js';
+import { ChangePasswordSchema, RegisterSchema } from '../protocol/http.js';
+import type { ChangePasswordInput, RegisterInput } from '../protocol/http.js';
 import { SessionEvents } from '../session/session-events.js';
 import { sessionHash } from '../session/session-hash.js';
+import { SessionLifetime } from '../session/session-lifetime.js';
 import { SHARED_SESSION } from '../session/session.module.js';
 import type { SharedSession } from '../session/session-middleware.js';
 import { toPublicUser } from '../users/user-store.js';
 import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
-import { ChangePasswordSchema, RegisterSchema } from './auth.schemas.js';
-import type { ChangePasswordInput, RegisterInput } from './auth.schemas.js';
-import { AuthenticatedGuard, SessionOnly } from './authenticated.guard.js';
+import { AuthenticatedGuard } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
+import { SessionGuard } from './session.guard.js';
 
 @Controller('auth')
 export class AuthController {
@@ -21,8 +21,7 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly sessionEvents: SessionEvents,
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
-    @Inject(REVOKED_SESSIONS) private readonly revoked: RevokedSessionStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly lifetime: SessionLifetime,
   ) {}
 
   @Post('register')
@@ -45,24 +44,20 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @UseGuards(AuthenticatedGuard)
-  @SessionOnly()
+  @UseGuards(SessionGuard)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const hash = sessionHash(req.sessionID);
-    const validUntil = req.user!.loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000;
-    await this.revoked.revoke(hash, new Date(validUntil));
+    await this.lifetime.revoke(hash, req.user!.loggedInAt);
     await new Promise<void>((resolve, reject) =>
       req.session.destroy((err) => (err ? reject(err) : resolve())),
     );
-    const { name, secure } = this.session.cookieFor(req);
-    res.clearCookie(name, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    this.session.clearCookie(req, res);
     await this.sessionEvents.publish({ scope: 'session', sessionHash: hash, reason: 'logout' });
   }
 
   @Post('password')
   @HttpCode(204)
-  @UseGuards(AuthenticatedGuard)
-  @SessionOnly()
+  @UseGuards(SessionGuard)
   async changePassword(
     @Req() req: Request,
     @Body(new ZodValidationPipe(ChangePasswordSchema)) input: ChangePasswordInput,

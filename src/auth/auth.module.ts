@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
-import { AuthenticatedGuard, SessionGuard } from './authenticated.guard.js';
+import { AuthenticatedGuard } from './authenticated.guard.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 import { LoginGuard } from './login.guard.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT, passportProvider } from './passport.provider.js';
-import { WsCredentialsModule } from './ws-credentials.module.js';
+import { SessionGuard } from './session.guard.js';
 
 @Module({
-  imports: [UsersModule, WsCredentialsModule],
+  imports: [UsersModule, CredentialsModule],
   controllers: [AuthController],
   providers: [passportProvider, LoginGuard, LoginLimiter, AuthenticatedGuard, SessionGuard],
   exports: [AuthenticatedGuard, SessionGuard, UsersModule, PASSPORT],

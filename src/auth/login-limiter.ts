@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
-import { RATE_LIMITER_FACTORY } from '../common/rate-limiter.js';
-import type { RateLimiterFactory } from '../common/rate-limiter.js';
+import { RATE_LIMITER_FACTORY } from '../storage/rate-limiter.js';
+import type { RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 

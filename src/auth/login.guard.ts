@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import type { PassportStatic } from 'passport';
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
-import { LoginSchema } from './auth.schemas.js';
-import type { AuthUser } from './auth-user.js';
+import { LoginSchema } from '../protocol/http.js';
+import type { AuthUser } from '../session/session-user.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT } from './passport.provider.js';
 
@@ -43,7 +43,7 @@ export class LoginGuard implements CanActivate {
     return new Promise((resolve, reject) => {
       this.passport.authenticate('local', { session: false }, (err: unknown, user: AuthUser | false) => {
         if (err) reject(err);
-        else if (!user) reject(new AppException('INVALID_CREDENTIALS', 'Invalid username or password'));
+        else if (!user) reject(new AppException('INVALID_CREDENTIALS'));
         else resolve(user);
       })(req, res, reject);
     });

@@ -8,18 +8,22 @@ import {
 } from '@nestjs/websockets';
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
-import { GracefulShutdown, InFlightInterceptor } from '../realtime/graceful-shutdown.js';
-import { SocketAuthenticator } from '../realtime/socket-authenticator.js';
-import { SocketSessions } from '../realtime/socket-sessions.js';
+import { LIMITS } from '../protocol/limits.js';
+import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from '../protocol/socket.js';
+import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
+import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
+import { Presence } from '../realtime/presence.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
-import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from './chat.schemas.js';
+import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
-import { Presence } from './presence.js';
 import { RoomsService } from './rooms.service.js';
-import { WsExceptionFilter } from './ws-exception.filter.js';
 
-/** Thin: validate, authorize, call the service, ack, broadcast. Server options live in the adapter. */
+/**
+ * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
+ * service, broadcast, then ack: an ack means the message is stored and already handed to the
+ * cluster adapter for every other member. Server options live in the adapter.
+ */
 @WebSocketGateway({ namespace: '/chat' })
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsAuthGuard)
@@ -28,17 +32,12 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   constructor(
     private readonly rooms: RoomsService,
     private readonly presence: Presence,
-    private readonly authenticator: SocketAuthenticator,
-    private readonly sessions: SocketSessions,
     private readonly limiter: MessageRateLimiter,
-    private readonly shutdown: GracefulShutdown,
+    private readonly lifecycle: NamespaceLifecycle,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
-    this.authenticator.attach(namespace);
-    this.sessions.attach(namespace);
-    this.presence.attach(namespace);
-    this.shutdown.attach(namespace);
+    this.lifecycle.attach(namespace);
   }
 
   @SubscribeMessage('room:join')
@@ -47,7 +46,10 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     const room = await this.rooms.getVisible(roomId, socket.data.user.id);
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
-    const messages = await this.rooms.history(roomId, after ? { after, limit: 500 } : { limit: 50 });
+    const messages = await this.rooms.history(
+      roomId,
+      after ? { after, limit: LIMITS.joinCatchUpMax } : { limit: LIMITS.joinLatest },
+    );
     return { ok: true, room, messages, online };
   }
 
@@ -79,7 +81,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   async list(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId } = parseOrThrow(RoomRefSchema, payload);
     this.assertJoined(socket, roomId);
-    return { ok: true, online: await this.presence.online(roomId) };
+    return { ok: true, online: await this.presence.online(socket, roomId) };
   }
 
   @SubscribeMessage('typing')

@@ -3,13 +3,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { ChatGateway } from './chat.gateway.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
-import { Presence } from './presence.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
 
 @Module({
   imports: [AuthModule, RealtimeModule],
   controllers: [RoomsController],
-  providers: [RoomsService, Presence, MessageRateLimiter, ChatGateway],
+  providers: [RoomsService, MessageRateLimiter, ChatGateway],
 })
 export class ChatModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
-import { RATE_LIMITER_FACTORY, type RateLimiterFactory } from '../common/rate-limiter.js';
+import { RATE_LIMITER_FACTORY, type RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 /** Messages per user per window, over all of the user's sockets. */

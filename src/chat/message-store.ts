@@ -1,4 +1,4 @@
-import type { Message, User } from './chat.types.js';
+import type { Message, User } from '../protocol/models.js';
 
 export interface NewMessage {
   roomId: string;

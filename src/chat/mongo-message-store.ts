@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS, nextSequence } from '../storage/mongo/mongo-connection.js';
 import { toPublicUser } from '../users/user-store.js';
-import type { Message } from './chat.types.js';
+import type { Message } from '../protocol/models.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import type { MessageQuery, MessageStore, NewMessage } from './message-store.js';
 

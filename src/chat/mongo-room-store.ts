@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
-import { GENERAL_ROOM_ID, type Room } from './chat.types.js';
+import { GENERAL_ROOM_ID } from '../protocol/limits.js';
+import type { Room } from '../protocol/models.js';
 import type { NewRoom, RoomStore } from './room-store.js';
 
 type RoomDocument = Omit<Room, 'id'> & { _id: string };

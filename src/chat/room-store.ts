@@ -1,4 +1,4 @@
-import type { Room, RoomVisibility } from './chat.types.js';
+import type { Room, RoomVisibility } from '../protocol/models.js';
 
 export interface NewRoom {
   name: string;

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } f
 import type { Request } from 'express';
 import { AuthenticatedGuard } from '../auth/authenticated.guard.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { Message, Room } from './chat.types.js';
-import { AddMemberSchema, CreateRoomSchema, MessagesQuerySchema } from './chat.schemas.js';
-import type { AddMemberInput, CreateRoomInput, MessagesQuery } from './chat.schemas.js';
+import type { Message, Room } from '../protocol/models.js';
+import { AddMemberSchema, CreateRoomSchema, MessagesQuerySchema } from '../protocol/http.js';
+import type { AddMemberInput, CreateRoomInput, MessagesQuery } from '../protocol/http.js';
 import { RoomsService } from './rooms.service.js';
 
 @Controller('rooms')

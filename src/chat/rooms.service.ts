@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppException } from '../common/errors.js';
 import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
-import type { Message, Room } from './chat.types.js';
+import type { Message, Room } from '../protocol/models.js';
 import { MESSAGE_STORE } from './message-store.js';
 import type { MessageQuery, MessageStore } from './message-store.js';
 import { ROOM_STORE } from './room-store.js';

@@ -1,5 +1,5 @@
 import type { Sqlite } from '../storage/sqlite.js';
-import type { Message } from './chat.types.js';
+import type { Message } from '../protocol/models.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import type { MessageQuery, MessageStore, NewMessage } from './message-store.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../storage/sqlite.js';
-import { GENERAL_ROOM_ID, type Room, type RoomVisibility } from './chat.types.js';
+import { GENERAL_ROOM_ID } from '../protocol/limits.js';
+import type { Room, RoomVisibility } from '../protocol/models.js';
 import type { NewRoom, RoomStore } from './room-store.js';
 
 interface RoomRow {

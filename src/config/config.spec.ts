@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { resolveSessionSecret } from './session-secret.js';
+import { resolveSecrets } from './secrets.js';
 
 describe('loadConfig', () => {
   it('starts on embedded defaults with nothing set', () => {
@@ -86,20 +86,22 @@ describe('loadConfig', () => {
   });
 });
 
-describe('resolveSessionSecret', () => {
+describe('resolveSecrets', () => {
   it('generates a development secret once, keeps it with mode 0600, and reuses it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tether-secret-'));
     const config = loadConfig({ DATA_DIR: dataDir });
-    const first = resolveSessionSecret(config);
+    const first = resolveSecrets(config).sessionSecret;
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(statSync(join(dataDir, 'session-secret')).mode & 0o777).toBe(0o600);
-    expect(resolveSessionSecret(config)).toBe(first);
+    expect(resolveSecrets(config).sessionSecret).toBe(first);
   });
 
   it('uses SESSION_SECRET when given and writes nothing', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tether-secret-'));
     const secret = 'x'.repeat(40);
-    expect(resolveSessionSecret(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: secret }))).toBe(secret);
+    expect(resolveSecrets(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: secret })).sessionSecret).toBe(
+      secret,
+    );
     expect(() => statSync(join(dataDir, 'session-secret'))).toThrow(/ENOENT/);
   });
 });

@@ -5,9 +5,9 @@ describe('GracefulShutdown', () => {
   it('waits for running handlers before closing connections, and refuses new work meanwhile', async () => {
     const shutdown = new GracefulShutdown(loadConfig({ SHUTDOWN_TIMEOUT: '5' }));
     let closed = false;
-    shutdown.attach({ server: { engine: { clientsCount: 1, close: () => (closed = true) } } } as never);
+    const namespace = { server: { engine: { clientsCount: 1, close: () => (closed = true) } } } as never;
     shutdown.begin();
-    const done = shutdown.beforeApplicationShutdown('SIGTERM');
+    const done = shutdown.drain(namespace, 'SIGTERM');
     expect(shutdown.draining).toBe(true);
     await Promise.resolve();
     expect(closed).toBe(false);
@@ -19,10 +19,10 @@ describe('GracefulShutdown', () => {
   it('gives up waiting after SHUTDOWN_TIMEOUT', async () => {
     const shutdown = new GracefulShutdown(loadConfig({ SHUTDOWN_TIMEOUT: '1' }));
     let closed = false;
-    shutdown.attach({ server: { engine: { clientsCount: 0, close: () => (closed = true) } } } as never);
+    const namespace = { server: { engine: { clientsCount: 0, close: () => (closed = true) } } } as never;
     shutdown.begin();
     const started = Date.now();
-    await shutdown.beforeApplicationShutdown('SIGTERM');
+    await shutdown.drain(namespace, 'SIGTERM');
     expect(closed).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });

@@ -1,12 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  CallHandler,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { finalize, type Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ChatNamespace } from './socket-types.js';
@@ -18,18 +10,13 @@ import type { ChatNamespace } from './socket-types.js';
  * the adapter and the database clients.
  */
 @Injectable()
-export class GracefulShutdown implements BeforeApplicationShutdown {
+export class GracefulShutdown {
   private readonly logger = new Logger(GracefulShutdown.name);
-  private namespace?: ChatNamespace;
   private inFlight = 0;
   private idle?: () => void;
   draining = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  attach(namespace: ChatNamespace): void {
-    this.namespace = namespace;
-  }
 
   begin(): void {
     this.inFlight += 1;
@@ -40,7 +27,8 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     if (this.inFlight === 0) this.idle?.();
   }
 
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
+  /** Called by `NamespaceLifecycle` before Nest closes the servers. */
+  async drain(namespace: ChatNamespace | undefined, signal?: string): Promise<void> {
     this.draining = true;
     const deadline = this.config.shutdownTimeoutSec * 1000;
     if (this.inFlight > 0) {
@@ -50,8 +38,8 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
       ]);
       if (!finished) this.logger.warn(`${this.inFlight} event handlers still running at shutdown`);
     }
-    const sockets = this.namespace?.server.engine.clientsCount ?? 0;
-    this.namespace?.server.engine.close();
+    const sockets = namespace?.server.engine.clientsCount ?? 0;
+    namespace?.server.engine.close();
     if (signal) this.logger.log(`${signal}: closed ${sockets} connections; shutting down`);
   }
 }

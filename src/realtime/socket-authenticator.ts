@@ -1,78 +1,54 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import type { AuthUser } from '../auth/auth-user.js';
-import { DerivedCredentials, type HandshakeCredentials } from '../auth/derived-credentials.js';
-import { toApiError } from '../common/errors.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { CredentialVerifier, type HandshakeCredentials } from '../auth/credentials/credential-verifier.js';
+import { AppException } from '../common/errors.js';
 import { sessionHash } from '../session/session-hash.js';
+import { SessionLifetime } from '../session/session-lifetime.js';
 import type { SharedSession } from '../session/session-middleware.js';
+import type { AuthUser } from '../session/session-user.js';
 import { SHARED_SESSION } from '../session/session.module.js';
 import { toPublicUser } from '../users/user-store.js';
-import { refuseConnection } from './socket-refusal.js';
-import { SocketSessions } from './socket-sessions.js';
-import type { ChatNamespace, ChatSocket } from './socket-types.js';
+import type { ChatSocket, SocketData } from './socket-types.js';
 
 type HandshakeRequest = IncomingMessage & { user?: AuthUser; sessionID?: string };
 
+/** Who a handshake proves: the socket's identity, until when, and the raw session id of a cookie socket. */
+export interface Admission {
+  identity: Omit<SocketData, 'expiresAt'>;
+  expiresAt: number;
+  /** Kept in this process only (never in `socket.data`), to renew the session. */
+  sid?: string;
+}
+
 /**
- * Namespace middleware (guards do not run on connection): `auth.ticket`, then `auth.token`, then
- * the session cookie that the engine middlewares already turned into `req.user`. A client that
- * presents a ticket or token is judged by it alone, even when a cookie rides along.
+ * Decides who a connecting socket is: `auth.ticket`, then `auth.token`, then the session cookie that
+ * the engine middlewares already turned into `req.user`. A client that presents a ticket or token is
+ * judged by it alone, even when a cookie rides along. Refusals throw an `AppException`.
  */
 @Injectable()
 export class SocketAuthenticator {
-  private readonly logger = new Logger(SocketAuthenticator.name);
-
   constructor(
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly derived: DerivedCredentials,
-    private readonly sessions: SocketSessions,
+    private readonly credentials: CredentialVerifier,
+    private readonly lifetime: SessionLifetime,
   ) {}
 
-  attach(namespace: ChatNamespace): void {
-    namespace.use((socket, next) => this.authenticate(socket as ChatSocket, next));
-  }
-
-  private authenticate(socket: ChatSocket, next: (err?: Error) => void): void {
+  async authenticate(socket: ChatSocket): Promise<Admission> {
     const auth = socket.handshake.auth as HandshakeCredentials;
-    if (auth.ticket === undefined && auth.token === undefined) {
-      this.bySession(socket, next);
-      return;
-    }
-    this.derived.forHandshake(auth).then(
-      (identity) => {
-        socket.data = identity;
-        this.sessions.trackCredential(socket);
-        next();
-      },
-      (error: unknown) => {
-        const { status, body } = toApiError(error);
-        if (status >= 500) this.logger.error(`handshake credential check failed: ${String(error)}`);
-        refuseConnection(socket, next, body.code, body.message);
-      },
-    );
+    if (auth.ticket === undefined && auth.token === undefined) return this.bySession(socket);
+    const { expiresAt, ...identity } = await this.credentials.forHandshake(auth);
+    return { identity, expiresAt };
   }
 
-  private bySession(socket: ChatSocket, next: (err?: Error) => void): void {
+  private bySession(socket: ChatSocket): Admission {
     const req = socket.request as HandshakeRequest;
     if (!req.user || !req.sessionID) {
-      const expired = this.session.hasSignedCookie(req);
-      refuseConnection(
-        socket,
-        next,
-        expired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED',
-        expired ? 'Session expired; log in again' : 'Authentication required',
-      );
-      return;
+      throw new AppException(this.session.hasSignedCookie(req) ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
     }
-    socket.data = {
-      user: toPublicUser(req.user),
-      sessionHash: sessionHash(req.sessionID),
-      expiresAt: req.user.loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000,
-      via: 'session',
+    return {
+      identity: { user: toPublicUser(req.user), sessionHash: sessionHash(req.sessionID), via: 'session' },
+      expiresAt: this.lifetime.absoluteEnd(req.user.loggedInAt),
+      sid: req.sessionID,
     };
-    this.sessions.trackSession(socket, req.sessionID);
-    next();
   }
 }

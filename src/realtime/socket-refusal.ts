@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import type { ErrorCode } from '../common/errors.js';
+import { ERRORS, type ErrorCode } from '../protocol/errors.js';
 
 /** How long a refused transport may take to read its CONNECT_ERROR before it is cut. */
 const REFUSED_GRACE_MS = 2_000;
@@ -13,7 +13,7 @@ export function refuseConnection(
   socket: Socket,
   next: (err?: Error) => void,
   code: ErrorCode,
-  message: string,
+  message: string = ERRORS[code].message,
 ): void {
   const conn = socket.conn;
   next(Object.assign(new Error(message), { data: { code, message } }));

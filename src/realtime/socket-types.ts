@@ -1,5 +1,16 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../chat/events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/socket.js';
+import type { User } from '../protocol/models.js';
+
+/** Identity kept on each socket: small plain JSON (the cluster adapter may serialize it). */
+export interface SocketData {
+  user: User;
+  sessionHash: string;
+  /** ms since epoch after which the socket's credential is no longer valid, unless renewed. */
+  expiresAt: number;
+  /** How the socket authenticated. */
+  via: 'session' | 'ticket' | 'token';
+}
 
 type InterServerEvents = Record<string, never>;
 

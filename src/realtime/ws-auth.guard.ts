@@ -21,7 +21,7 @@ export class WsAuthGuard implements CanActivate {
       socket.disconnect(true);
     });
     throw socket.data.via === 'token'
-      ? new AppException('TOKEN_EXPIRED', 'Token expired')
-      : new AppException('SESSION_EXPIRED', 'Session expired; log in again');
+      ? new AppException('TOKEN_EXPIRED')
+      : new AppException('SESSION_EXPIRED');
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { SessionEndReason } from '../chat/events.js';
+import type { SessionEndReason } from '../protocol/socket.js';
 
 export type { SessionEndReason };
 

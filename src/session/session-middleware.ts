@@ -22,8 +22,8 @@ export interface SharedSession {
   readonly store: Store;
   /** Whether the request presents a session cookie signed by us, live or not. */
   hasSignedCookie(req: IncomingMessage): boolean;
-  /** Cookie name and attributes for this request, for clearing it on logout. */
-  cookieFor(req: IncomingMessage): { name: string; secure: boolean };
+  /** Expires this request's session cookie in the browser (logout), with the attributes it was set with. */
+  clearCookie(req: IncomingMessage, res: Response): void;
 }
 
 export function createSharedSession(
@@ -32,9 +32,12 @@ export function createSharedSession(
   secret: string,
 ): SharedSession {
   const isSecure = secureRequestCheck(config.trustProxy);
+  const cookieName = (secure: boolean) => (secure ? SECURE_COOKIE_NAME : COOKIE_NAME);
+  const cookieAttributes = (secure: boolean) =>
+    ({ httpOnly: true, sameSite: 'lax', secure, path: '/' }) as const;
   const variant = (secure: boolean) =>
     session({
-      name: secure ? SECURE_COOKIE_NAME : COOKIE_NAME,
+      name: cookieName(secure),
       secret: [secret],
       // express-session installs its own `generate` on the store it is given, so each variant
       // gets a view that delegates everything else to the one shared store.
@@ -45,25 +48,17 @@ export function createSharedSession(
       unset: 'destroy',
       // Trust X-Forwarded-Proto exactly when `isSecure` already did, engine requests included.
       proxy: secure,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure,
-        path: '/',
-        maxAge: config.sessionIdleTimeoutSec * 1000,
-      },
+      cookie: { ...cookieAttributes(secure), maxAge: config.sessionIdleTimeoutSec * 1000 },
     });
   const secureVariant = variant(true);
   const plainVariant = variant(false);
 
-  const cookieFor = (req: IncomingMessage) => {
-    const secure = isSecure(req);
-    return { name: secure ? SECURE_COOKIE_NAME : COOKIE_NAME, secure };
-  };
-
   return {
     store,
-    cookieFor,
+    clearCookie: (req, res) => {
+      const secure = isSecure(req);
+      res.clearCookie(cookieName(secure), cookieAttributes(secure));
+    },
     middleware: (req, res, next) => {
       const handler = isSecure(req) ? secureVariant : plainVariant;
       handler(req as Request, res as Response, next as NextFunction);
@@ -71,7 +66,7 @@ export function createSharedSession(
     hasSignedCookie: (req) => {
       const header = req.headers.cookie;
       if (!header) return false;
-      const raw = parseCookies(header)[cookieFor(req).name];
+      const raw = parseCookies(header)[cookieName(isSecure(req))];
       return raw?.startsWith('s:') === true && signature.unsign(raw.slice(2), secret) !== false;
     },
   };

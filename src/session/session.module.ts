@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SECRETS, type Secrets } from '../config/secrets.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
-import { resolveSessionSecret } from '../config/session-secret.js';
+import { UsersModule } from '../users/users.module.js';
 import { SessionEvents } from './session-events.js';
+import { SessionLifetime } from './session-lifetime.js';
 import { createSharedSession } from './session-middleware.js';
 import { createSessionStore } from './session-store.factory.js';
 
@@ -10,15 +12,17 @@ export const SHARED_SESSION = Symbol('SharedSession');
 
 @Global()
 @Module({
+  imports: [UsersModule],
   providers: [
     SessionEvents,
+    SessionLifetime,
     {
       provide: SHARED_SESSION,
-      inject: [APP_CONFIG, CONNECTIONS],
-      useFactory: (config: AppConfig, connections: Connections) =>
-        createSharedSession(config, createSessionStore(config, connections), resolveSessionSecret(config)),
+      inject: [APP_CONFIG, CONNECTIONS, SECRETS],
+      useFactory: (config: AppConfig, connections: Connections, secrets: Secrets) =>
+        createSharedSession(config, createSessionStore(config, connections), secrets.sessionSecret),
     },
   ],
-  exports: [SHARED_SESSION, SessionEvents],
+  exports: [SHARED_SESSION, SessionEvents, SessionLifetime],
 })
 export class SessionModule {}

@@ -1,3 +1,7 @@
+import type { User } from '../protocol/models.js';
+
+export type { User };
+
 /** A user as the stores keep it. `passwordHash` and `authEpoch` never leave the server. */
 export interface UserRecord {
   id: string;
@@ -7,13 +11,6 @@ export interface UserRecord {
   /** Bumped whenever credentials change; sessions and tokens carrying an older epoch are void. */
   authEpoch: number;
   createdAt: string;
-}
-
-/** The public `User` shape of the contract. */
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
 }
 
 export interface NewUser {

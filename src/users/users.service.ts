@@ -46,7 +46,7 @@ export class UsersService {
       throw new AppException('INVALID_CREDENTIALS', 'Current password is wrong');
     }
     const epoch = await this.users.changePassword(userId, await this.hasher.hash(newPassword));
-    if (epoch === null) throw new AppException('UNAUTHENTICATED', 'Authentication required');
+    if (epoch === null) throw new AppException('UNAUTHENTICATED');
     return epoch;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GENERAL_ROOM_ID } from '../../src/chat/chat.types.js';
+import { GENERAL_ROOM_ID } from '../../src/protocol/limits.js';
 import type { RoomStore } from '../../src/chat/room-store.js';
 
 /** Behaviour every `RoomStore` implementation must show. */

@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/chat/events.js';
-import { SocketSessions } from '../../src/realtime/socket-sessions.js';
-import type { ChatNamespace } from '../../src/realtime/socket-types.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/protocol/socket.js';
+import { NamespaceLifecycle } from '../../src/realtime/namespace-lifecycle.js';
 import type { TestApp } from './app.js';
 
 export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -100,8 +99,7 @@ export function collect<T = unknown>(socket: ChatClient, event: keyof ServerToCl
 
 /** The server side of a connected client socket (same app, same process), for white-box checks. */
 export function serverSocket(t: TestApp, socket: ChatClient) {
-  const namespace = (t.app.get(SocketSessions) as unknown as { namespace: ChatNamespace }).namespace;
-  const found = namespace.sockets.get(socket.id!);
+  const found = t.app.get(NamespaceLifecycle).namespace?.sockets.get(socket.id!);
   if (!found) throw new Error('no server socket for this client');
   return found;
 }

@@ -1,4 +1,4 @@
-import type { ApiError, Message, Room, User } from '../../src/chat/events.js';
+import type { ApiError, Message, Room, User } from '../../src/protocol/index.js';
 
 export interface FieldError {
   field: string;

@@ -1,4 +1,4 @@
-import type { User } from '../../src/chat/events.js';
+import type { User } from '../../src/protocol/index.js';
 import { api, describeError, RequestError } from './api.js';
 import { byId, field, say } from './dom.js';
 

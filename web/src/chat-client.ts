@@ -8,7 +8,7 @@ import type {
   ServerToClientEvents,
   SessionEndReason,
   User,
-} from '../../src/chat/events.js';
+} from '../../src/protocol/index.js';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,4 +1,4 @@
-import type { Message, Room, User } from '../../src/chat/events.js';
+import type { Message, Room, User } from '../../src/protocol/index.js';
 import { api, describeError, RequestError } from './api.js';
 import { ChatClient, type ChatChange, type PendingMessage, type RoomState } from './chat-client.js';
 import { byId, el, field, formatTime, say } from './dom.js';

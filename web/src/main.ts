@@ -1,5 +1,5 @@
 import './styles.css';
-import type { SessionEndReason, User } from '../../src/chat/events.js';
+import type { SessionEndReason, User } from '../../src/protocol/index.js';
 import { api, describeError, RequestError } from './api.js';
 import { AuthView } from './auth-view.js';
 import { ChatClient, type ChatChange, type ConnectionState } from './chat-client.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { User } from '../users/user-store.js';
-import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
+import type { User } from '../protocol/models.js';
+import { chatRoom, type ChatSocket } from './socket-types.js';
 
 /**
  * Who is in a room, counted over every instance through the cluster adapter's `fetchSockets`.
@@ -9,18 +9,15 @@ import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socke
 @Injectable()
 export class Presence {
   private readonly logger = new Logger(Presence.name);
-  private namespace: ChatNamespace;
 
-  attach(namespace: ChatNamespace): void {
-    this.namespace = namespace;
-    namespace.on('connection', (socket: ChatSocket) => {
-      let rooms: string[] = [];
-      socket.on('disconnecting', () => {
-        rooms = [...socket.rooms].filter((r) => r.startsWith('room:')).map((r) => r.slice('room:'.length));
-      });
-      socket.on('disconnect', () => {
-        for (const roomId of rooms) void this.announceIfGone(roomId, socket.data.user);
-      });
+  /** On connection: announces the user's departure from its rooms when the socket goes. */
+  track(socket: ChatSocket): void {
+    let rooms: string[] = [];
+    socket.on('disconnecting', () => {
+      rooms = [...socket.rooms].filter((r) => r.startsWith('room:')).map((r) => r.slice('room:'.length));
+    });
+    socket.on('disconnect', () => {
+      for (const roomId of rooms) void this.announceIfGone(socket, roomId);
     });
   }
 
@@ -29,7 +26,7 @@ export class Presence {
     const channel = chatRoom(roomId);
     const rejoin = socket.rooms.has(channel);
     await socket.join(channel);
-    const users = await this.socketsOf(roomId);
+    const users = await this.socketsOf(socket, roomId);
     const me = socket.data.user;
     if (!rejoin && users.filter((u) => u.id === me.id).length === 1) {
       socket.to(channel).emit('presence', { roomId, user: me, status: 'online' });
@@ -41,25 +38,26 @@ export class Presence {
     const channel = chatRoom(roomId);
     if (!socket.rooms.has(channel)) return;
     await socket.leave(channel);
-    await this.announceIfGone(roomId, socket.data.user);
+    await this.announceIfGone(socket, roomId);
   }
 
-  async online(roomId: string): Promise<User[]> {
-    return unique(await this.socketsOf(roomId));
+  async online(socket: ChatSocket, roomId: string): Promise<User[]> {
+    return unique(await this.socketsOf(socket, roomId));
   }
 
-  private async announceIfGone(roomId: string, user: User): Promise<void> {
+  private async announceIfGone(socket: ChatSocket, roomId: string): Promise<void> {
+    const user = socket.data.user;
     try {
-      if ((await this.socketsOf(roomId)).some((u) => u.id === user.id)) return;
-      this.namespace.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
+      if ((await this.socketsOf(socket, roomId)).some((u) => u.id === user.id)) return;
+      socket.nsp.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
     } catch (error) {
       this.logger.warn(`presence update failed: ${String(error)}`);
     }
   }
 
   /** One entry per socket. Falls back to this instance's sockets if another instance does not answer. */
-  private async socketsOf(roomId: string): Promise<User[]> {
-    const room = this.namespace.in(chatRoom(roomId));
+  private async socketsOf(socket: ChatSocket, roomId: string): Promise<User[]> {
+    const room = socket.nsp.in(chatRoom(roomId));
     const sockets = await room.fetchSockets().catch((error: unknown) => {
       this.logger.warn(`cluster-wide presence unavailable, using local sockets: ${String(error)}`);
       return room.local.fetchSockets();

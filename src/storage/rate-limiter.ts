@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Connections } from '../storage/connections.js';
+import type { Connections } from './connections.js';
 
 export interface LimiterOptions {
   keyPrefix: string;

@@ -31,7 +31,7 @@ export class TicketsService {
       typeof ticket === 'string' && TICKET_PATTERN.test(ticket)
         ? await this.store.redeem(ticketHash(ticket))
         : null;
-    if (!grant) throw new AppException('TICKET_INVALID', 'Ticket invalid');
+    if (!grant) throw new AppException('TICKET_INVALID');
     return grant;
   }
 }

@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { SessionData, Store } from 'express-session';
 import { promisify } from 'node:util';
-import type { SessionEndReason } from '../chat/events.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { SessionEvents, type SessionRevocation } from '../session/session-events.js';
+import type { SessionEndReason } from '../protocol/socket.js';
+import { SessionLifetime } from '../session/session-lifetime.js';
 import type { SharedSession } from '../session/session-middleware.js';
 import { SHARED_SESSION } from '../session/session.module.js';
-import {
-  cookieSessionRoom,
-  sessionRoom,
-  userRoom,
-  type ChatNamespace,
-  type ChatSocket,
-} from './socket-types.js';
+import type { Admission } from './socket-authenticator.js';
+import type { ChatSocket } from './socket-types.js';
 
 interface Tracked {
   /** The raw session id of a cookie socket, kept in this process only (never in `socket.data`). */
@@ -25,22 +20,21 @@ interface Tracked {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The life of an authenticated socket: its rooms, renewal of the HTTP session on socket activity,
- * expiry, and revocation (logout, password change) on every instance through the cluster adapter.
+ * How long a socket's credential holds: renewal of the HTTP session on socket activity (cookie
+ * sockets), and the timer that ends a socket at its expiry. The only writer of
+ * `socket.data.expiresAt`, which `WsAuthGuard` reads before every event.
  */
 @Injectable()
-export class SocketSessions implements OnModuleDestroy {
-  private readonly logger = new Logger(SocketSessions.name);
+export class SocketRenewal implements OnModuleDestroy {
+  private readonly logger = new Logger(SocketRenewal.name);
   private readonly tracked = new Map<string, Tracked>();
-  private namespace?: ChatNamespace;
-  private unsubscribe?: () => void;
   private readonly getSession: (sid: string) => Promise<SessionData | null | undefined>;
   private readonly touchSession: (sid: string, session: SessionData) => Promise<void>;
 
   constructor(
     @Inject(SHARED_SESSION) session: SharedSession,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly events: SessionEvents,
+    private readonly lifetime: SessionLifetime,
   ) {
     const store: Store = session.store;
     this.getSession = promisify(store.get.bind(store));
@@ -49,44 +43,27 @@ export class SocketSessions implements OnModuleDestroy {
     );
   }
 
-  attach(namespace: ChatNamespace): void {
-    this.namespace = namespace;
-    namespace.on('connection', (socket: ChatSocket) => this.onConnection(socket));
-    this.unsubscribe = this.events.subscribe((revocation) => this.revoke(revocation));
-  }
-
   onModuleDestroy(): void {
-    this.unsubscribe?.();
     for (const entry of this.tracked.values()) clearTimeout(entry.timer);
     this.tracked.clear();
   }
 
-  /** A socket authenticated by the session cookie: renewable, re-checked against the store. */
-  trackSession(socket: ChatSocket, sid: string): void {
-    this.tracked.set(socket.id, { sid, lastTouch: 0 });
-  }
-
   /**
-   * A ticket- or token-born socket has no session id to renew or re-read: it ends when its known
-   * expiry (token `exp`, or the issuing session's absolute end) passes.
+   * Gives an authenticated socket its identity and starts tracking it, before it connects. A cookie
+   * socket (`sid`) is renewed on activity and re-checked against the store; a ticket or token socket
+   * has no session id to renew and ends when its known expiry passes.
    */
-  trackCredential(socket: ChatSocket): void {
-    const entry: Tracked = { lastTouch: 0 };
+  track(socket: ChatSocket, { identity, expiresAt, sid }: Admission): void {
+    socket.data = { ...identity, expiresAt };
+    const entry: Tracked = { sid, lastTouch: 0 };
     this.tracked.set(socket.id, entry);
-    this.schedule(socket, entry, socket.data.expiresAt);
+    if (!sid) this.schedule(socket, entry, expiresAt);
     // A transport that closes before the connection completes never emits `disconnect`.
     socket.conn.once('close', () => this.forget(socket));
   }
 
-  private onConnection(socket: ChatSocket): void {
-    const { user, sessionHash: hash, via } = socket.data;
-    const rooms = [userRoom(user.id), sessionRoom(hash)];
-    if (via === 'session') rooms.push(cookieSessionRoom(hash));
-    void socket.join(rooms);
-    // The handshake request (headers, cookie, passport state) is not needed any longer.
-    (socket.conn as { request?: unknown }).request = undefined;
-    socket.handshake.headers = {};
-    socket.handshake.auth = {};
+  /** On connection: every incoming packet counts as activity. */
+  start(socket: ChatSocket): void {
     socket.use((_packet, next) => {
       this.activity(socket);
       next();
@@ -116,11 +93,11 @@ export class SocketSessions implements OnModuleDestroy {
       this.end(socket, 'expired');
       return;
     }
-    const idleEnd = Date.now() + this.config.sessionIdleTimeoutSec * 1000;
+    const idleEnd = this.lifetime.idleEnd();
     stored.cookie.expires = new Date(idleEnd);
     stored.cookie.originalMaxAge = this.config.sessionIdleTimeoutSec * 1000;
     await this.touchSession(sid, stored);
-    this.schedule(socket, entry, Math.min(idleEnd, this.absoluteEnd(stored.passport.user.iat)));
+    this.schedule(socket, entry, Math.min(idleEnd, this.lifetime.absoluteEnd(stored.passport.user.iat)));
   }
 
   private schedule(socket: ChatSocket, entry: Tracked, expiresAt: number): void {
@@ -147,35 +124,15 @@ export class SocketSessions implements OnModuleDestroy {
       const stored = await this.getSession(entry.sid);
       const user = stored?.passport?.user;
       const idleEnd = stored?.cookie.expires ? new Date(stored.cookie.expires).getTime() : 0;
-      expiresAt = user ? Math.min(idleEnd, this.absoluteEnd(user.iat)) : 0;
+      expiresAt = user ? Math.min(idleEnd, this.lifetime.absoluteEnd(user.iat)) : 0;
     }
     if (expiresAt > Date.now()) this.schedule(socket, entry, expiresAt);
     else this.end(socket, 'expired');
-  }
-
-  private absoluteEnd(loggedInAt: number): number {
-    return loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000;
   }
 
   private end(socket: ChatSocket, reason: SessionEndReason): void {
     if (!socket.connected) return;
     socket.emit('session:ended', { reason });
     socket.disconnect(true);
-  }
-
-  /** Through the cluster adapter, so the sockets are found on whichever instance holds them. */
-  private async revoke(revocation: SessionRevocation): Promise<void> {
-    const namespace = this.namespace;
-    if (!namespace) return;
-    const target =
-      revocation.scope === 'session'
-        ? namespace.in(sessionRoom(revocation.sessionHash))
-        : revocation.exceptCookieSessionHash
-          ? namespace
-              .in(userRoom(revocation.userId))
-              .except(cookieSessionRoom(revocation.exceptCookieSessionHash))
-          : namespace.in(userRoom(revocation.userId));
-    target.emit('session:ended', { reason: revocation.reason });
-    target.disconnectSockets(true);
   }
 }

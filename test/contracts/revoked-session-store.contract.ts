@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RevokedSessionStore } from '../../src/session/revoked-sessions.js';
+import type { RevokedSessionStore } from '../../src/session/revoked-session-store.js';
 
 /** Behaviour every `RevokedSessionStore` implementation must show. */
 export function describeRevokedSessionsContract(

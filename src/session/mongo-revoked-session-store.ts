@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
-import type { RevokedSessionStore } from './revoked-sessions.js';
+import type { RevokedSessionStore } from './revoked-session-store.js';
 
 interface RevokedDocument {
   _id: string;
@@ -8,7 +8,7 @@ interface RevokedDocument {
   expiresAt: Date;
 }
 
-export class MongoRevokedSessions implements RevokedSessionStore {
+export class MongoRevokedSessionStore implements RevokedSessionStore {
   private readonly revoked: Collection<RevokedDocument>;
 
   constructor(db: Db) {

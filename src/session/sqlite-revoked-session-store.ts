@@ -1,7 +1,7 @@
 import type { Sqlite } from '../storage/sqlite.js';
-import type { RevokedSessionStore } from './revoked-sessions.js';
+import type { RevokedSessionStore } from './revoked-session-store.js';
 
-export class SqliteRevokedSessions implements RevokedSessionStore {
+export class SqliteRevokedSessionStore implements RevokedSessionStore {
   private readonly insert;
   private readonly purge;
   private readonly lookup;

@@ -1,16 +1,13 @@
-import { Body, Controller, Header, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { sessionHash } from '../session/session-hash.js';
-import { SessionGuard } from './authenticated.guard.js';
-import type { TicketGrant } from './tickets/ticket-store.js';
-import { TicketsService } from './tickets/tickets.service.js';
-import { TokenService } from './tokens/token.service.js';
-
-/** Both endpoints take no input; anything sent is refused rather than ignored. */
-const EmptyBodySchema = z.strictObject({}).optional();
+import { ZodValidationPipe } from '../../common/zod-validation.pipe.js';
+import { EmptyBodySchema } from '../../protocol/http.js';
+import { sessionHash } from '../../session/session-hash.js';
+import { SessionLifetime } from '../../session/session-lifetime.js';
+import { SessionGuard } from '../session.guard.js';
+import type { TicketGrant } from './ticket-store.js';
+import { TicketsService } from './tickets.service.js';
+import { TokenService } from './token.service.js';
 
 /**
  * Credentials for clients that cannot carry the session cookie, minted from a cookie session
@@ -18,11 +15,11 @@ const EmptyBodySchema = z.strictObject({}).optional();
  */
 @Controller('auth')
 @UseGuards(SessionGuard)
-export class WsCredentialsController {
+export class CredentialsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly tokens: TokenService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly lifetime: SessionLifetime,
   ) {}
 
   @Post('ws-ticket')
@@ -55,7 +52,7 @@ export class WsCredentialsController {
       userId: user.id,
       epoch: user.epoch,
       sessionHash: sessionHash(req.sessionID),
-      sessionExpiresAt: new Date(user.loggedInAt + this.config.sessionAbsoluteTimeoutSec * 1000),
+      sessionExpiresAt: new Date(this.lifetime.absoluteEnd(user.loggedInAt)),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { decodeJwt, jwtVerify } from 'jose';
 import { hkdfSync } from 'node:crypto';
 import { loadConfig } from '../../config/config.js';
+import { resolveSecrets } from '../../config/secrets.js';
 import { TokenService } from './token.service.js';
 
 const SESSION_SECRET = 's'.repeat(40);
@@ -10,8 +11,10 @@ const subject = (sessionExpiresAt = Date.now() + 3_600_000) => ({
   sessionHash: 'h'.repeat(32),
   sessionExpiresAt,
 });
-const service = (env: Record<string, string> = {}) =>
-  new TokenService(loadConfig({ NODE_ENV: 'test', SESSION_SECRET, DATA_DIR: '/nonexistent', ...env }));
+const service = (env: Record<string, string> = {}) => {
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET, DATA_DIR: '/nonexistent', ...env });
+  return new TokenService(config, resolveSecrets(config));
+};
 
 describe('TokenService', () => {
   it('signs with a key derived from the session secret by HKDF when JWT_SECRET is unset', async () => {

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { hkdfSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppException } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { resolveSessionSecret } from '../../config/session-secret.js';
+import { SECRETS, type Secrets } from '../../config/secrets.js';
 
 /** The only algorithm accepted, on signing and on verifying alike: no `none`, no key confusion. */
 const ALGORITHM = 'HS256';
@@ -32,17 +32,18 @@ export interface TokenSubject {
 }
 
 /**
- * Short-lived HS256 access tokens (jose). The key is JWT_SECRET, or outside production one derived
- * from the session secret with HKDF, so every instance sharing DATA_DIR agrees on it.
+ * Short-lived HS256 access tokens (jose), signed with `Secrets.jwtKey`: JWT_SECRET, or outside
+ * production a key derived from the session secret, so every instance sharing DATA_DIR agrees on it.
  */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.key = config.jwtSecret
-      ? new TextEncoder().encode(config.jwtSecret)
-      : new Uint8Array(hkdfSync('sha256', resolveSessionSecret(config), '', 'tether-jwt', 32));
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SECRETS) secrets: Secrets,
+  ) {
+    this.key = secrets.jwtKey;
   }
 
   async issue(subject: TokenSubject): Promise<{ accessToken: string; expiresIn: number }> {
@@ -60,7 +61,7 @@ export class TokenService {
 
   /**
    * Checks signature, algorithm, expiry and claim shape (not the user or session: see
-   * SessionCredentials). Throws TOKEN_EXPIRED for an expired token, TOKEN_INVALID for anything else.
+   * CredentialVerifier). Throws TOKEN_EXPIRED for an expired token, TOKEN_INVALID for anything else.
    */
   async verify(token: unknown): Promise<AccessClaims> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
@@ -75,10 +76,10 @@ export class TokenService {
       if (!claims.success) throw invalid();
       return claims.data;
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new AppException('TOKEN_EXPIRED', 'Token expired');
+      if (error instanceof errors.JWTExpired) throw new AppException('TOKEN_EXPIRED');
       throw invalid();
     }
   }
 }
 
-const invalid = () => new AppException('TOKEN_INVALID', 'Token invalid');
+const invalid = () => new AppException('TOKEN_INVALID');

@@ -1,0 +1,39 @@
+/**
+ * The one error vocabulary of both transports: every HTTP error body and every `{ok: false}` ack
+ * carries one of these codes, with this status over HTTP and this message unless a more specific
+ * (still client-safe) one is given.
+ */
+export const ERRORS = {
+  UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid username or password' },
+  SESSION_EXPIRED: { status: 401, message: 'Session expired; log in again' },
+  TICKET_INVALID: { status: 401, message: 'Ticket invalid' },
+  TOKEN_INVALID: { status: 401, message: 'Token invalid' },
+  TOKEN_EXPIRED: { status: 401, message: 'Token expired' },
+  CROSS_ORIGIN: { status: 403, message: 'Cross-origin request refused' },
+  FORBIDDEN: { status: 403, message: 'Forbidden' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  CONFLICT: { status: 409, message: 'Conflict' },
+  VALIDATION: { status: 400, message: 'Invalid request' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** The public error shape of both transports. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`. */
+  details?: unknown;
+}
+
+/** One entry of a `VALIDATION` error's `details`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}

@@ -1,0 +1,34 @@
+/**
+ * The contract's limits and fixed names, in one place for the server, the web app and clients.
+ * No imports: browsers and bots load this without the schemas.
+ */
+export const LIMITS = {
+  /** Usernames: letters, digits, "_", "." and "-"; unique case-insensitively. */
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 12,
+  passwordMax: 256,
+  /** Login accepts any non-empty username up to this long (a wrong one is INVALID_CREDENTIALS). */
+  loginUsernameMax: 64,
+  displayNameMax: 64,
+  roomNameMax: 64,
+  /** Room ids and `clientMsgId`s. */
+  idMax: 64,
+  /** Message text, counted after trimming. */
+  messageTextMax: 4000,
+  /** `messages:fetch` and `GET /rooms/:id/messages`: default and largest page. */
+  historyPageDefault: 50,
+  historyPageMax: 100,
+  /** `room:join` without `after`: the latest this many messages. */
+  joinLatest: 50,
+  /** `room:join` with `after`: at most this many messages after it. */
+  joinCatchUpMax: 500,
+} as const;
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
+export const MESSAGE_ID_PATTERN = /^\d{16}$/;
+
+/** The public room every installation starts with. */
+export const GENERAL_ROOM_ID = 'general';

@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { MongoTicketStore } from './auth/credentials/mongo-ticket-store.js';
+import { SqliteTicketStore } from './auth/credentials/sqlite-ticket-store.js';
+import { TICKET_STORE } from './auth/credentials/ticket-store.js';
+import { MESSAGE_STORE } from './chat/message-store.js';
+import { MongoMessageStore } from './chat/mongo-message-store.js';
+import { MongoRoomStore } from './chat/mongo-room-store.js';
+import { ROOM_STORE } from './chat/room-store.js';
+import { SqliteMessageStore } from './chat/sqlite-message-store.js';
+import { SqliteRoomStore } from './chat/sqlite-room-store.js';
+import type { AppConfig } from './config/config.js';
+import { MongoRevokedSessionStore } from './session/mongo-revoked-session-store.js';
+import { REVOKED_SESSIONS } from './session/revoked-session-store.js';
+import { SqliteRevokedSessionStore } from './session/sqlite-revoked-session-store.js';
+import { CONNECTIONS, type Connections } from './storage/connections.js';
+import { SQLITE, type Sqlite } from './storage/sqlite.js';
+import { MongoUserStore } from './users/mongo-user-store.js';
+import { SqliteUserStore } from './users/sqlite-user-store.js';
+import { USER_STORE } from './users/user-store.js';
+
+/** One implementation class per port and backend; the port tokens are what the app injects. */
+const PORTS = [
+  { token: USER_STORE, sqlite: SqliteUserStore, mongo: MongoUserStore },
+  { token: ROOM_STORE, sqlite: SqliteRoomStore, mongo: MongoRoomStore },
+  { token: MESSAGE_STORE, sqlite: SqliteMessageStore, mongo: MongoMessageStore },
+  { token: REVOKED_SESSIONS, sqlite: SqliteRevokedSessionStore, mongo: MongoRevokedSessionStore },
+  { token: TICKET_STORE, sqlite: SqliteTicketStore, mongo: MongoTicketStore },
+] as const;
+
+/** Provides every data-store port for the configured backend, on the connections of `StorageModule`. */
+@Global()
+@Module({})
+export class StoresModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers: Provider[] = PORTS.map(({ token, sqlite: SqliteStore, mongo: MongoStore }) =>
+      config.dataStore === 'mongo'
+        ? {
+            provide: token,
+            inject: [CONNECTIONS],
+            useFactory: (connections: Connections) => new MongoStore(connections.mongo!.db),
+          }
+        : { provide: token, inject: [SQLITE], useFactory: (db: Sqlite) => new SqliteStore(db) },
+    );
+    return { module: StoresModule, providers, exports: PORTS.map((p) => p.token) };
+  }
+}

@@ -1,7 +1,7 @@
 import type { Db, MongoClient } from 'mongodb';
-import { MongoMessageStore } from '../src/chat/mongo-message-store.js';
-import { MongoTicketStore } from '../src/auth/credentials/mongo-ticket-store.js';
-import { MongoRoomStore } from '../src/chat/mongo-room-store.js';
+import { MongoMessageStore } from '../src/rooms/mongo-message-store.js';
+import { MongoTicketStore } from '../src/credentials/mongo-ticket-store.js';
+import { MongoRoomStore } from '../src/rooms/mongo-room-store.js';
 import {
   connectMongo,
   ensureAdapterCollection,

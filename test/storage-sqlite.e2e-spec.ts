@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SqliteMessageStore } from '../src/chat/sqlite-message-store.js';
-import { SqliteTicketStore } from '../src/auth/credentials/sqlite-ticket-store.js';
-import { SqliteRoomStore } from '../src/chat/sqlite-room-store.js';
+import { SqliteMessageStore } from '../src/rooms/sqlite-message-store.js';
+import { SqliteTicketStore } from '../src/credentials/sqlite-ticket-store.js';
+import { SqliteRoomStore } from '../src/rooms/sqlite-room-store.js';
 import { SqliteRevokedSessionStore } from '../src/session/sqlite-revoked-session-store.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { SqliteUserStore } from '../src/users/sqlite-user-store.js';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
-import { CredentialsModule } from './credentials/credentials.module.js';
+import { CredentialsController } from './credentials.controller.js';
 import { LoginGuard } from './login.guard.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT, passportProvider } from './passport.provider.js';
@@ -10,7 +11,7 @@ import { SessionGuard } from './session.guard.js';
 
 @Module({
   imports: [UsersModule, CredentialsModule],
-  controllers: [AuthController],
+  controllers: [AuthController, CredentialsController],
   providers: [passportProvider, LoginGuard, LoginLimiter, AuthenticatedGuard, SessionGuard],
   exports: [AuthenticatedGuard, SessionGuard, UsersModule, PASSPORT],
 })

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppException } from '../common/errors.js';
-import { CredentialVerifier } from './credentials/credential-verifier.js';
+import { CredentialVerifier } from '../credentials/credential-verifier.js';
 
 /**
  * Session or bearer: the session user when the cookie carries one, otherwise the user of a valid

@@ -17,7 +17,7 @@ import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socke
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
-import { RoomsService } from './rooms.service.js';
+import { RoomsService } from '../rooms/rooms.service.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the

@@ -4,7 +4,7 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { ChatGateway } from './chat.gateway.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomsController } from './rooms.controller.js';
-import { RoomsService } from './rooms.service.js';
+import { RoomsService } from '../rooms/rooms.service.js';
 
 @Module({
   imports: [AuthModule, RealtimeModule],

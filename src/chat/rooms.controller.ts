@@ -5,7 +5,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { Message, Room } from '../protocol/models.js';
 import { AddMemberSchema, CreateRoomSchema, MessagesQuerySchema } from '../protocol/http.js';
 import type { AddMemberInput, CreateRoomInput, MessagesQuery } from '../protocol/http.js';
-import { RoomsService } from './rooms.service.js';
+import { RoomsService } from '../rooms/rooms.service.js';
 
 @Controller('rooms')
 @UseGuards(AuthenticatedGuard)

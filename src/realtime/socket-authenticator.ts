@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { CredentialVerifier, type HandshakeCredentials } from '../auth/credentials/credential-verifier.js';
+import { CredentialVerifier, type HandshakeCredentials } from '../credentials/credential-verifier.js';
 import { AppException } from '../common/errors.js';
 import { sessionHash } from '../session/session-hash.js';
 import { SessionLifetime } from '../session/session-lifetime.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageStore } from '../../src/chat/message-store.js';
-import type { RoomStore } from '../../src/chat/room-store.js';
+import type { MessageStore } from '../../src/rooms/message-store.js';
+import type { RoomStore } from '../../src/rooms/room-store.js';
 import type { User } from '../../src/users/user-store.js';
 
 /**

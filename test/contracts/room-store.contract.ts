@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GENERAL_ROOM_ID } from '../../src/protocol/limits.js';
-import type { RoomStore } from '../../src/chat/room-store.js';
+import type { RoomStore } from '../../src/rooms/room-store.js';
 
 /** Behaviour every `RoomStore` implementation must show. */
 export function describeRoomStoreContract(implementation: string, make: () => Promise<RoomStore>) {

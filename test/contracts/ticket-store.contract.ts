@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedTicket, TicketStore } from '../../src/auth/credentials/ticket-store.js';
+import type { IssuedTicket, TicketStore } from '../../src/credentials/ticket-store.js';
 
 const ticket = (overrides: Partial<IssuedTicket> = {}): IssuedTicket => ({
   userId: randomUUID(),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { AppException } from '../../common/errors.js';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { AppException } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TICKET_STORE, type TicketGrant, type TicketStore } from './ticket-store.js';
 
 /** 256 random bits, base64url: 43 characters. */

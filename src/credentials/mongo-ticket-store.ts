@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { MONGO_COLLECTIONS } from '../../storage/mongo/mongo-connection.js';
+import { MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import type { IssuedTicket, TicketGrant, TicketStore } from './ticket-store.js';
 
 interface TicketDocument {

@@ -1,4 +1,4 @@
-import type { Sqlite } from '../../storage/sqlite.js';
+import type { Sqlite } from '../storage/sqlite.js';
 import type { IssuedTicket, TicketGrant, TicketStore } from './ticket-store.js';
 
 interface TicketRow {

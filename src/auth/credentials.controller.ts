@@ -1,13 +1,13 @@
 import { Body, Controller, Header, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodValidationPipe } from '../../common/zod-validation.pipe.js';
-import { EmptyBodySchema } from '../../protocol/http.js';
-import { sessionHash } from '../../session/session-hash.js';
-import { SessionLifetime } from '../../session/session-lifetime.js';
-import { SessionGuard } from '../session.guard.js';
-import type { TicketGrant } from './ticket-store.js';
-import { TicketsService } from './tickets.service.js';
-import { TokenService } from './token.service.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { EmptyBodySchema } from '../protocol/http.js';
+import { sessionHash } from '../session/session-hash.js';
+import { SessionLifetime } from '../session/session-lifetime.js';
+import { SessionGuard } from './session.guard.js';
+import type { TicketGrant } from '../credentials/ticket-store.js';
+import { TicketsService } from '../credentials/tickets.service.js';
+import { TokenService } from '../credentials/token.service.js';
 
 /**
  * Credentials for clients that cannot carry the session cookie, minted from a cookie session

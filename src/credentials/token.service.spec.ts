@@ -1,7 +1,7 @@
 import { decodeJwt, jwtVerify } from 'jose';
 import { hkdfSync } from 'node:crypto';
-import { loadConfig } from '../../config/config.js';
-import { resolveSecrets } from '../../config/secrets.js';
+import { loadConfig } from '../config/config.js';
+import { resolveSecrets } from '../config/secrets.js';
 import { TokenService } from './token.service.js';
 
 const SESSION_SECRET = 's'.repeat(40);

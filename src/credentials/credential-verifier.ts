@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, type ErrorCode } from '../../common/errors.js';
-import { SessionLifetime } from '../../session/session-lifetime.js';
-import { toAuthUser, type AuthUser } from '../../session/session-user.js';
-import { toPublicUser, type User, type UserRecord } from '../../users/user-store.js';
+import { AppException, type ErrorCode } from '../common/errors.js';
+import { SessionLifetime } from '../session/session-lifetime.js';
+import { toAuthUser, type AuthUser } from '../session/session-user.js';
+import { toPublicUser, type User, type UserRecord } from '../users/user-store.js';
 import { TicketsService } from './tickets.service.js';
 import { TokenService } from './token.service.js';
 

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppException } from '../../common/errors.js';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { SECRETS, type Secrets } from '../../config/secrets.js';
+import { AppException } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SECRETS, type Secrets } from '../config/secrets.js';
 
 /** The only algorithm accepted, on signing and on verifying alike: no `none`, no key confusion. */
 const ALGORITHM = 'HS256';

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, ENV_NAMES, loadConfig } from './config.js';
 import { resolveSecrets } from './secrets.js';
 
 describe('loadConfig', () => {
@@ -103,5 +103,13 @@ describe('resolveSecrets', () => {
       secret,
     );
     expect(() => statSync(join(dataDir, 'session-secret'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('the configuration table in the README', () => {
+  it('documents every variable the server reads', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const documented = new Set([...readme.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    expect(ENV_NAMES.filter((name) => !documented.has(name))).toEqual([]);
   });
 });

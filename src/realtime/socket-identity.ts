@@ -34,6 +34,14 @@ export class SocketIdentity {
   }
 
   private revoke(namespace: ChatNamespace, revocation: SessionRevocation): void {
+    if (revocation.scope === 'renewed') {
+      // Closing the transport (no DISCONNECT packet) makes the client reconnect by itself, with the
+      // new cookie its browser now holds. Local sockets only, for now.
+      for (const id of namespace.adapter.rooms.get(cookieSessionRoom(revocation.sessionHash)) ?? []) {
+        namespace.sockets.get(id)?.conn.close();
+      }
+      return;
+    }
     const target =
       revocation.scope === 'session'
         ? namespace.in(sessionRoom(revocation.sessionHash))

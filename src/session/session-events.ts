@@ -6,11 +6,14 @@ export type { SessionEndReason };
 
 /**
  * A session stopped being valid, or all of a user's sessions did except the cookie sockets of the
- * one that caused it (a password change keeps the browser tab that made it).
+ * one that caused it (a password change keeps the browser tab that made it), or a session was
+ * given a new id on a privilege change (`renewed`): the old id is void, and the sockets its cookie
+ * opened must reconnect with the new cookie rather than end.
  */
 export type SessionRevocation =
   | { scope: 'session'; sessionHash: string; reason: SessionEndReason }
-  | { scope: 'user'; userId: string; exceptCookieSessionHash?: string; reason: SessionEndReason };
+  | { scope: 'user'; userId: string; exceptCookieSessionHash?: string; reason: SessionEndReason }
+  | { scope: 'renewed'; sessionHash: string };
 
 type Listener = (revocation: SessionRevocation) => Promise<void>;
 

@@ -16,6 +16,8 @@ import { SessionIoAdapter } from './realtime/session-io.adapter.js';
 import { SHARED_SESSION } from './session/session.module.js';
 import { closeConnections, openConnections } from './storage/connections.js';
 import type { SharedSession } from './session/session-middleware.js';
+import { refuseAnnouncedOversize } from './http/announced-body-limit.js';
+import { applyHttpServerLimits } from './http/http-server-limits.js';
 import { helmetOptions, serveWebApp } from './http/web-app.js';
 
 /**
@@ -37,12 +39,14 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestE
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  applyHttpServerLimits(app.getHttpServer(), config);
 
   const policy = new OriginPolicy(config);
   const session = app.get<SharedSession>(SHARED_SESSION);
   const passport = app.get<PassportStatic>(PASSPORT);
 
   app.use(helmet(helmetOptions()));
+  app.use(refuseAnnouncedOversize(config.httpBodyLimitBytes));
   serveWebApp(app);
   if (policy.explicitOrigins.length > 0) {
     app.enableCors({ origin: policy.explicitOrigins, credentials: true });

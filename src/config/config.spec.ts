@@ -76,6 +76,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SESSION_STORE: 'redis' })).toThrow(/REDIS_URL is required/);
   });
 
+  it('refuses a headers timeout longer than the request timeout, as Node would', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT: '40', HTTP_REQUEST_TIMEOUT: '30' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT must not be longer than HTTP_REQUEST_TIMEOUT/,
+    );
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT: '30', HTTP_REQUEST_TIMEOUT: '30' }).httpHeadersTimeoutSec).toBe(
+      30,
+    );
+  });
+
   it('parses TRUST_PROXY like Express does', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);

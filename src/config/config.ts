@@ -102,6 +102,16 @@ const VARIABLES = {
   loginFailureWindowSec: variable('LOGIN_FAILURE_WINDOW', int(1).default(900)),
   /** Largest JSON body accepted over HTTP. @default 16384 bytes */
   httpBodyLimitBytes: variable('HTTP_BODY_LIMIT', int(1024, 10 * 1024 * 1024).default(16_384)),
+  /** Time a client has to send a request's headers, from its first byte. @default 10 s */
+  httpHeadersTimeoutSec: variable('HTTP_HEADERS_TIMEOUT', int(1, 600).default(10)),
+  /** Time a client has to send a whole request, headers and body. @default 30 s */
+  httpRequestTimeoutSec: variable('HTTP_REQUEST_TIMEOUT', int(1, 3600).default(30)),
+  /**
+   * How long an idle keep-alive connection stays open. Above the idle timeout of whatever proxy
+   * reuses connections to us (deploy/: 75 s; nginx's upstream default 60 s), so the proxy always
+   * closes first and never sends a request on a connection we are closing (a 502). @default 76 s
+   */
+  httpKeepAliveTimeoutSec: variable('HTTP_KEEP_ALIVE_TIMEOUT', int(1, 3600).default(76)),
   /** Largest Socket.IO frame / polling body; larger closes that connection. @default 65536 bytes */
   socketMaxPayloadBytes: variable('SOCKET_MAX_PAYLOAD', int(1024, 10 * 1024 * 1024).default(65_536)),
   /** Socket activity renews the session at most this often per socket. @default 60 s */
@@ -162,6 +172,9 @@ const schema = z
     }
     if ([c.sessionStore, c.ioAdapter].includes('redis') && !c.redisUrl) {
       issue('redisUrl', 'is required when SESSION_STORE or IO_ADAPTER is "redis"');
+    }
+    if (c.httpHeadersTimeoutSec > c.httpRequestTimeoutSec) {
+      issue('httpHeadersTimeoutSec', 'must not be longer than HTTP_REQUEST_TIMEOUT');
     }
     if (c.sessionAbsoluteTimeoutSec < c.sessionIdleTimeoutSec) {
       issue('sessionAbsoluteTimeoutSec', 'must not be shorter than SESSION_IDLE_TIMEOUT');

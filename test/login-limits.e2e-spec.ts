@@ -43,6 +43,21 @@ describe('login brute-force protection', () => {
       .expect(200);
   });
 
+  it("starts a username's count over after a successful login", async () => {
+    const app = await startApp({ LOGIN_MAX_FAILURES_PER_USER: '3', LOGIN_MAX_FAILURES_PER_IP: '100' });
+    try {
+      const { user } = await loggedInAgent(app.url);
+      const attempt = (password: string) =>
+        request(app.url).post('/auth/login').send({ username: user.username, password });
+      for (let i = 0; i < 2; i++) await attempt('not the password!').expect(401);
+      await attempt(STRONG_PASSWORD).expect(200);
+      for (let i = 0; i < 3; i++) await attempt('not the password!').expect(401);
+      await attempt('not the password!').expect(429);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('locks an IP that fails across many usernames', async () => {
     const ipApp = await startApp({ LOGIN_MAX_FAILURES_PER_USER: '100', LOGIN_MAX_FAILURES_PER_IP: '5' });
     try {

@@ -13,6 +13,7 @@ import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
+import { LoginLimiter } from './login-limiter.js';
 import { SessionGuard } from './session.guard.js';
 
 @Controller('auth')
@@ -22,6 +23,7 @@ export class AuthController {
     private readonly sessionEvents: SessionEvents,
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
     private readonly lifetime: SessionLifetime,
+    private readonly limiter: LoginLimiter,
   ) {}
 
   @Post('register')
@@ -62,8 +64,11 @@ export class AuthController {
     @Req() req: Request,
     @Body(new ZodValidationPipe(ChangePasswordSchema)) input: ChangePasswordInput,
   ): Promise<void> {
-    const userId = req.user!.id;
-    const epoch = await this.users.changePassword(userId, input.currentPassword, input.newPassword);
+    const { id: userId, username } = req.user!;
+    // The current password is a guess like a login's: a stolen cookie must not make it an oracle.
+    const epoch = await this.limiter.guess(req.ip ?? 'unknown', username, () =>
+      this.users.changePassword(userId, input.currentPassword, input.newPassword),
+    );
     // This session stays valid; every other one now carries a stale epoch.
     req.session.passport!.user!.epoch = epoch;
     await this.sessionEvents.publish({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
 import { RATE_LIMITER_FACTORY } from '../storage/rate-limiter.js';
 import type { RateLimiterFactory } from '../storage/rate-limiter.js';
@@ -7,9 +7,14 @@ import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 
 /**
- * Failed logins are counted per username and per client IP. Only failures count, so a user who
- * knows their password is never blocked by someone else's failures from the same IP unless that
- * IP itself crosses its (much higher) threshold.
+ * Password guesses are counted per username and per client IP, and counted *before* the password
+ * is checked: each guess first reserves a point on both keys (atomically, in memory or in Redis),
+ * so however many arrive at once, at most the limit's worth ever reach argon2. Counting after the
+ * check let 30 simultaneous wrong guesses through a limit of 5, and a right one among them.
+ *
+ * A right password gives its IP point back and clears the username's count, so a user who knows
+ * their password is never blocked by someone else's failures from the same IP unless that IP
+ * itself crosses its (much higher) threshold.
  */
 @Injectable()
 export class LoginLimiter {
@@ -29,29 +34,45 @@ export class LoginLimiter {
     this.byIp = factory({ keyPrefix: 'login-fail-ip', points: config.loginMaxFailuresPerIp, durationSec });
   }
 
-  /** @throws AppException RATE_LIMITED with `details.retryAfterSec` when either key is locked. */
-  async assertAllowed(ip: string, username: string): Promise<void> {
-    const [user, addr] = await Promise.all([this.byUser.get(userKey(username)), this.byIp.get(ip)]);
-    const waits = [blockedFor(user, this.byUser.points), blockedFor(addr, this.byIp.points)].filter(
-      (ms): ms is number => ms !== null,
-    );
-    if (waits.length > 0) {
-      const retryAfterSec = Math.max(1, Math.ceil(Math.max(...waits) / 1000));
-      throw new AppException('RATE_LIMITED', 'Too many failed logins; try again later', { retryAfterSec });
+  /**
+   * Runs `verify`, one password check for `username` from `ip`, under both limits. `verify`
+   * rejects with INVALID_CREDENTIALS for a wrong password, which keeps the reserved points as the
+   * failure; any other rejection was not a verdict on the guess and gives them back.
+   *
+   * @throws AppException RATE_LIMITED with `details.retryAfterSec`, before `verify` runs, when
+   *   either key has no guess left.
+   */
+  async guess<T>(ip: string, username: string, verify: () => Promise<T>): Promise<T> {
+    const user = username.toLowerCase();
+    await consume(this.byIp, ip);
+    try {
+      await consume(this.byUser, user);
+    } catch (error) {
+      // A locked username costs its IP nothing: the guess never reached a password check.
+      await this.byIp.reward(ip);
+      throw error;
     }
-  }
-
-  async recordFailure(ip: string, username: string): Promise<void> {
-    await Promise.all([this.byUser.penalty(userKey(username)), this.byIp.penalty(ip)]);
-  }
-
-  async recordSuccess(username: string): Promise<void> {
-    await this.byUser.delete(userKey(username));
+    let result: T;
+    try {
+      result = await verify();
+    } catch (error) {
+      if (!(error instanceof AppException && error.code === 'INVALID_CREDENTIALS')) {
+        await Promise.all([this.byUser.reward(user), this.byIp.reward(ip)]);
+      }
+      throw error;
+    }
+    await Promise.all([this.byUser.delete(user), this.byIp.reward(ip)]);
+    return result;
   }
 }
 
-const userKey = (username: string) => username.toLowerCase();
-
-function blockedFor(res: RateLimiterRes | null, points: number): number | null {
-  return res !== null && res.consumedPoints >= points && res.msBeforeNext > 0 ? res.msBeforeNext : null;
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    throw new AppException('RATE_LIMITED', 'Too many failed logins; try again later', {
+      retryAfterSec: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+    });
+  }
 }

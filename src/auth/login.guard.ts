@@ -9,8 +9,9 @@ import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT } from './passport.provider.js';
 
 /**
- * Validates the body (non-strings never reach a lookup), applies the failure limits, runs the
- * passport-local strategy, and logs in with `req.login`, which regenerates the session id.
+ * Validates the body (non-strings never reach a lookup), runs the passport-local strategy under the
+ * guess limits (reserved before the password is checked), and logs in with `req.login`, which
+ * regenerates the session id.
  */
 @Injectable()
 export class LoginGuard implements CanActivate {
@@ -23,19 +24,10 @@ export class LoginGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const { username } = parseOrThrow(LoginSchema, req.body);
-    const ip = req.ip ?? 'unknown';
-    await this.limiter.assertAllowed(ip, username);
-    let user: AuthUser;
-    try {
-      user = await this.authenticate(req, http.getResponse<Response>());
-    } catch (error) {
-      if (error instanceof AppException && error.code === 'INVALID_CREDENTIALS') {
-        await this.limiter.recordFailure(ip, username);
-      }
-      throw error;
-    }
+    const user = await this.limiter.guess(req.ip ?? 'unknown', username, () =>
+      this.authenticate(req, http.getResponse<Response>()),
+    );
     await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
-    await this.limiter.recordSuccess(username);
     return true;
   }
 

@@ -1,8 +1,9 @@
 import session from 'express-session';
 import sessionFileStore from 'session-file-store';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { FastMissFileStore } from './file-session-store.js';
 
 /** express-session treats an ENOENT error like a miss, so both count as an answer here. */
@@ -43,5 +44,31 @@ describe('FastMissFileStore', () => {
       store.set('sid-1', data, (err) => (err ? reject(err) : resolve())),
     );
     expect((await timedGet(store, 'sid-1')).value).toMatchObject({ hello: 'world' });
+  });
+
+  it('never reads, writes or removes a file outside its directory, whatever the id', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
+    const dir = join(root, 'sessions');
+    mkdirSync(dir);
+    const stored = JSON.stringify({ cookie: { originalMaxAge: 60_000 }, passport: { user: { id: 'u' } } });
+    const planted = join(root, 'planted.json');
+    const garbage = join(root, 'garbage.json');
+    writeFileSync(planted, stored);
+    writeFileSync(garbage, 'not json at all');
+    const store = new FastMissFileStore({ path: dir, ttlSec: 60 });
+    const set = promisify(store.set.bind(store));
+    const destroy = promisify(store.destroy.bind(store));
+
+    for (const sid of ['../planted', '../garbage', `../sessions/../planted`, 'sub/dir', 'nul\0byte']) {
+      expect((await timedGet(store, sid)).value).toBeNull();
+      await destroy(sid);
+    }
+    await expect(set('../written', JSON.parse(stored) as session.SessionData)).rejects.toThrow(
+      /leaves the directory/,
+    );
+
+    expect(readFileSync(planted, 'utf8')).toBe(stored);
+    expect(readFileSync(garbage, 'utf8')).toBe('not json at all');
+    expect(existsSync(join(root, 'written.json'))).toBe(false);
   });
 });

@@ -2,13 +2,18 @@ import type { SessionData } from 'express-session';
 import session from 'express-session';
 import sessionFileStore from 'session-file-store';
 import { access } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 // The published typings return the abstract Store; the runtime class implements all of it.
 const FileStore = sessionFileStore(session) as unknown as new (
   options: sessionFileStore.Options,
 ) => session.MemoryStore;
-const readSession = FileStore.prototype.get;
+const {
+  get: readSession,
+  set: writeSession,
+  touch: touchSession,
+  destroy: removeSession,
+} = FileStore.prototype;
 
 export interface FileSessionStoreOptions {
   path: string;
@@ -18,10 +23,19 @@ export interface FileSessionStoreOptions {
   log?: (message: string) => void;
 }
 
+type Callback = (err?: unknown, session?: SessionData | null) => void;
+
 /**
- * session-file-store retries every failed read five times at 50-100 ms, a missing file too, so an
- * unknown or expired cookie costs ~0.5 s (and `retries: 0` is silently turned into 5). A cheap
- * existence check answers the common miss at once; real read errors still get the retries.
+ * session-file-store with two fixes.
+ *
+ * It turns a session id into a path unchecked (`join(dir, sid + '.json')`), so an id such as
+ * `../planted` reads, rewrites or deletes files outside its directory. The session middleware
+ * already refuses malformed ids; here, as a second line, an id whose file would not sit directly
+ * in the directory is never handed to it: no session to read, nothing to write or remove.
+ *
+ * It also retries every failed read five times at 50-100 ms, a missing file too, so an unknown or
+ * expired cookie costs ~0.5 s (and `retries: 0` is silently turned into 5). A cheap existence check
+ * answers the common miss at once; real read errors still get the retries.
  */
 export class FastMissFileStore extends FileStore {
   private readonly dir: string;
@@ -33,16 +47,43 @@ export class FastMissFileStore extends FileStore {
       logFn: options.log ?? (() => undefined),
       reapInterval: Math.min(options.ttlSec, 3600),
     });
-    this.dir = options.path;
+    this.dir = resolve(options.path);
   }
 
-  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    access(join(this.dir, `${sid}.json`), (missing) => {
+  override get(sid: string, callback: Callback): void {
+    const file = this.fileOf(sid);
+    if (file === null) {
+      callback(null, null);
+      return;
+    }
+    access(file, (missing) => {
       if (missing) {
         callback(null, null);
         return;
       }
       readSession.call(this, sid, callback);
     });
+  }
+
+  override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
+    if (this.fileOf(sid) === null) callback?.(new Error('refusing a session id that leaves the directory'));
+    else writeSession.call(this, sid, data, callback);
+  }
+
+  override touch(sid: string, data: SessionData, callback?: () => void): void {
+    if (this.fileOf(sid) === null) callback?.();
+    else touchSession.call(this, sid, data, callback);
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    if (this.fileOf(sid) === null) callback?.();
+    else removeSession.call(this, sid, callback);
+  }
+
+  /** The session's file, or null when the id would put it anywhere but directly in the directory. */
+  private fileOf(sid: string): string | null {
+    if (typeof sid !== 'string' || sid.includes('\0')) return null;
+    const file = resolve(this.dir, `${sid}.json`);
+    return dirname(file) === this.dir ? file : null;
   }
 }

@@ -5,6 +5,7 @@ import signature from 'cookie-signature';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../config/config.js';
 import { secureRequestCheck } from './request-security.js';
+import { newSessionId } from './session-id.js';
 
 export const COOKIE_NAME = 'tether.sid';
 export const SECURE_COOKIE_NAME = `__Host-${COOKIE_NAME}`;
@@ -42,6 +43,7 @@ export function createSharedSession(
       // express-session installs its own `generate` on the store it is given, so each variant
       // gets a view that delegates everything else to the one shared store.
       store: Object.create(store) as Store,
+      genid: newSessionId,
       resave: false,
       saveUninitialized: false,
       rolling: true,

@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
 import { FastMissFileStore } from './file-session-store.js';
+import { refuseMalformedSessionIds } from './session-id.js';
 
-/** The express-session store for the configured profile, on the shared clients. */
+/**
+ * The express-session store for the configured profile, on the shared clients. Whichever it is,
+ * only well-formed session ids reach it.
+ */
 export function createSessionStore(config: AppConfig, connections: Connections): Store {
+  return refuseMalformedSessionIds(backingStore(config, connections));
+}
+
+function backingStore(config: AppConfig, connections: Connections): Store {
   const ttlSec = config.sessionIdleTimeoutSec;
   switch (config.sessionStore) {
     case 'file':

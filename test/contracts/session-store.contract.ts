@@ -1,6 +1,7 @@
 import type { SessionData, Store } from 'express-session';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { newSessionId } from '../../src/session/session-id.js';
 
 /** Behaviour every express-session store Tether configures must show. */
 export function describeSessionStoreContract(implementation: string, make: () => Promise<Store>) {
@@ -32,18 +33,18 @@ export function describeSessionStoreContract(implementation: string, make: () =>
       }) as unknown as SessionData;
 
     it('stores and returns a session', async () => {
-      const sid = randomUUID();
+      const sid = newSessionId();
       const data = session();
       await set(sid, data);
       expect(await get(sid)).toMatchObject({ passport: data.passport });
     });
 
     it('answers an unknown id with no session and no error', async () => {
-      expect(await get(randomUUID())).toBeFalsy();
+      expect(await get(newSessionId())).toBeFalsy();
     });
 
     it('forgets a destroyed session, and a later touch does not bring it back', async () => {
-      const sid = randomUUID();
+      const sid = newSessionId();
       const data = session();
       await set(sid, data);
       await destroy(sid);
@@ -52,8 +53,19 @@ export function describeSessionStoreContract(implementation: string, make: () =>
       expect(await get(sid)).toBeFalsy();
     });
 
+    it.each(['../planted', 'a/b', `${newSessionId()}\0`, newSessionId().slice(1), 'x'.repeat(4000)])(
+      'never hands the malformed id %j to the backing store',
+      async (sid) => {
+        await expect(set(sid, session())).rejects.toThrow(/malformed session id/);
+        expect(await get(sid)).toBeFalsy();
+        await destroy(sid);
+        await touch(sid, session());
+        expect(await get(sid)).toBeFalsy();
+      },
+    );
+
     it('keeps the data when touched', async () => {
-      const sid = randomUUID();
+      const sid = newSessionId();
       await set(sid, session({ marker: 'kept' }));
       const later = {
         originalMaxAge: 120_000,

@@ -4,7 +4,14 @@ import WebSocket from 'ws';
 import type { Message } from '../src/protocol/models.js';
 import type { SharedSession } from '../src/session/session-middleware.js';
 import { SHARED_SESSION } from '../src/session/session.module.js';
-import { loggedInAgent, startApp, STRONG_PASSWORD, uniqueName, type TestApp } from './helpers/app.js';
+import {
+  loggedInAgent,
+  sessionCookie,
+  startApp,
+  STRONG_PASSWORD,
+  uniqueName,
+  type TestApp,
+} from './helpers/app.js';
 import {
   ack,
   chatClient,
@@ -375,14 +382,19 @@ describe.each(TRANSPORTS)('Socket.IO /chat over %s', (transport) => {
       const ended = await connect(t, otherCookie, transport);
       const endedEvent = nextEvent(ended, 'session:ended');
       const keptEvents = collect(kept, 'session:ended');
+      const keptDropped = nextEvent(kept, 'disconnect');
 
-      await mine.agent
+      const changed = await mine.agent
         .post('/auth/password')
         .send({ currentPassword: STRONG_PASSWORD, newPassword: 'brand new passphrase 1' })
         .expect(204);
       expect(await endedEvent).toEqual({ reason: 'password_changed' });
-      expect(await ack(kept, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
+      // This tab's socket is not ended: its session got a new id, so it is dropped to reconnect
+      // with the new cookie (see test/security/password-change-session-renewal.e2e-spec.ts).
+      expect(await keptDropped).toBe('transport close');
       expect(keptEvents).toEqual([]);
+      const again = await connect(t, sessionCookie(changed), transport);
+      expect(await ack(again, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
       expect((await refusal(chatClient(t.url, { cookie: otherCookie, transport }))).data?.code).toBe(
         'SESSION_EXPIRED',
       );

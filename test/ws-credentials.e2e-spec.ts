@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import {
   loggedInAgent,
+  sessionCookie,
   startApp,
   STRONG_PASSWORD,
   tempDir,
@@ -279,15 +280,19 @@ describe('one-time tickets and access tokens', () => {
       const mineByToken = await connected(client(t, { transport, auth: { token: myToken } }));
       const mineByTokenEvent = nextEvent(mineByToken, 'session:ended');
       const mineByCookie = await connected(client(t, { transport, cookie: mine.cookie }));
+      const mineByCookieDropped = nextEvent(mineByCookie, 'disconnect');
 
-      await mine.agent
+      const changed = await mine.agent
         .post('/auth/password')
         .send({ currentPassword: STRONG_PASSWORD, newPassword: 'brand new passphrase 2' })
         .expect(204);
 
       expect(await endedEvent).toEqual({ reason: 'password_changed' });
       expect(await mineByTokenEvent).toEqual({ reason: 'password_changed' });
-      expect(await ack(mineByCookie, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
+      // The changing tab's cookie socket reconnects under the session's new id.
+      expect(await mineByCookieDropped).toBe('transport close');
+      const again = await connected(client(t, { transport, cookie: sessionCookie(changed) }));
+      expect(await ack(again, 'room:join', { roomId: 'general' })).toMatchObject({ ok: true });
       for (const token of [otherToken, myToken]) {
         expect((await refusal(client(t, { transport, auth: { token } }))).data?.code).toBe('TOKEN_INVALID');
       }

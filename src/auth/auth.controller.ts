@@ -15,6 +15,7 @@ import { AuthenticatedGuard } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
 import { LoginLimiter } from './login-limiter.js';
 import { SessionGuard } from './session.guard.js';
+import { SessionRenewal } from './session-renewal.js';
 
 @Controller('auth')
 export class AuthController {
@@ -24,6 +25,7 @@ export class AuthController {
     @Inject(SHARED_SESSION) private readonly session: SharedSession,
     private readonly lifetime: SessionLifetime,
     private readonly limiter: LoginLimiter,
+    private readonly renewal: SessionRenewal,
   ) {}
 
   @Post('register')
@@ -62,19 +64,20 @@ export class AuthController {
   @UseGuards(SessionGuard)
   async changePassword(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Body(new ZodValidationPipe(ChangePasswordSchema)) input: ChangePasswordInput,
   ): Promise<void> {
-    const { id: userId, username } = req.user!;
+    const user = req.user!;
     // The current password is a guess like a login's: a stolen cookie must not make it an oracle.
-    const epoch = await this.limiter.guess(req.ip ?? 'unknown', username, () =>
-      this.users.changePassword(userId, input.currentPassword, input.newPassword),
+    const epoch = await this.limiter.guess(req.ip ?? 'unknown', user.username, () =>
+      this.users.changePassword(user.id, input.currentPassword, input.newPassword),
     );
-    // This session stays valid; every other one now carries a stale epoch.
-    req.session.passport!.user!.epoch = epoch;
+    // This tab stays logged in, under a new id; every other session now carries a stale epoch.
+    const previous = await this.renewal.renew(req, res, { ...user, epoch });
     await this.sessionEvents.publish({
       scope: 'user',
-      userId,
-      exceptCookieSessionHash: sessionHash(req.sessionID),
+      userId: user.id,
+      exceptCookieSessionHash: previous,
       reason: 'password_changed',
     });
   }

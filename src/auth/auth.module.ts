@@ -8,11 +8,12 @@ import { LoginGuard } from './login.guard.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PASSPORT, passportProvider } from './passport.provider.js';
 import { SessionGuard } from './session.guard.js';
+import { SessionRenewal } from './session-renewal.js';
 
 @Module({
   imports: [UsersModule, CredentialsModule],
   controllers: [AuthController, CredentialsController],
-  providers: [passportProvider, LoginGuard, LoginLimiter, AuthenticatedGuard, SessionGuard],
+  providers: [passportProvider, LoginGuard, LoginLimiter, AuthenticatedGuard, SessionGuard, SessionRenewal],
   exports: [AuthenticatedGuard, SessionGuard, UsersModule, PASSPORT],
 })
 export class AuthModule {}

@@ -220,7 +220,11 @@ describeBrowser('Chatting in the browser', () => {
       .waitFor();
     await loginInUi(other, here.username, 'a brand new passphrase');
     await waitForChat(other);
+    // The changing tab got a new session id: its socket reconnected with the new cookie by itself.
     await page.locator('#connection[data-state="connected"]').waitFor();
+    await sendInUi(page, 'Still here after the change');
+    await messageRow(page, 'Still here after the change').waitFor();
+    await messageRow(other, 'Still here after the change').waitFor();
   });
 
   it('is usable on a 360 px wide phone screen', async () => {

@@ -176,8 +176,10 @@ async function startTether() {
       PORT: String(port),
       DATA_DIR: dataDir,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
-      // The per-user message limiter would otherwise refuse most of the load.
+      // The per-user message limiter would otherwise refuse most of the load, and the per-IP
+      // registration limiter most of the users.
       MESSAGE_RATE_LIMIT: '100000',
+      REGISTER_RATE_LIMIT: '100000',
     },
     timeoutMs: 30_000,
   }).catch((error) => {

@@ -39,7 +39,7 @@ describeWithBinary(
         dataDir,
         redisBinary,
         nginxBinary,
-        env: { SHUTDOWN_TIMEOUT: '5', MESSAGE_RATE_LIMIT: '1000' },
+        env: { SHUTDOWN_TIMEOUT: '5', MESSAGE_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '1000' },
       });
     }, 120_000);
 

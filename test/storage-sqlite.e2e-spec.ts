@@ -45,6 +45,35 @@ describe('SQLite data directory shared by processes', () => {
   });
 });
 
+describe('SQLite room cap across processes', () => {
+  it('never lets processes creating rooms for one owner at once take it past the cap', async () => {
+    const dir = tempDir();
+    openSqlite(dir);
+    const script = `
+      import { openSqlite } from './dist/storage/sqlite.js';
+      import { SqliteRoomStore } from './dist/rooms/sqlite-room-store.js';
+      const store = new SqliteRoomStore(openSqlite(process.argv[1]));
+      let created = 0;
+      for (let i = 0; i < 25; i++) {
+        try {
+          await store.create({ name: 'r', visibility: 'public', ownerId: 'racer' }, 10);
+          created++;
+        } catch (error) {
+          if (error.name !== 'OwnedRoomLimitError') throw error;
+        }
+      }
+      process.stdout.write(String(created));`;
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        run(process.execPath, ['--input-type=module', '-e', script, dir], { cwd: process.cwd() }),
+      ),
+    );
+    expect(results.reduce((sum, { stdout }) => sum + Number(stdout), 0)).toBe(10);
+    const owned = await new SqliteRoomStore(openSqlite(dir)).listVisibleTo('racer', { limit: 100 });
+    expect(owned.filter((r) => r.ownerId === 'racer')).toHaveLength(10);
+  });
+});
+
 describeRoomStoreContract('sqlite', async () => new SqliteRoomStore(openSqlite(tempDir())));
 
 describeMessageStoreContract('sqlite', async () => {

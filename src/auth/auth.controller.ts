@@ -14,6 +14,7 @@ import { UsersService } from '../users/users.service.js';
 import { AuthenticatedGuard } from './authenticated.guard.js';
 import { LoginGuard } from './login.guard.js';
 import { LoginLimiter } from './login-limiter.js';
+import { RegistrationLimiter } from './registration-limiter.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionRenewal } from './session-renewal.js';
 
@@ -26,10 +27,15 @@ export class AuthController {
     private readonly lifetime: SessionLifetime,
     private readonly limiter: LoginLimiter,
     private readonly renewal: SessionRenewal,
+    private readonly registrations: RegistrationLimiter,
   ) {}
 
   @Post('register')
-  async register(@Body(new ZodValidationPipe(RegisterSchema)) input: RegisterInput): Promise<{ user: User }> {
+  async register(
+    @Req() req: Request,
+    @Body(new ZodValidationPipe(RegisterSchema)) input: RegisterInput,
+  ): Promise<{ user: User }> {
+    await this.registrations.consume(req.ip ?? 'unknown');
     return { user: toPublicUser(await this.users.register(input)) };
   }
 

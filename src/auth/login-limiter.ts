@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
+import { consumeOrRefuse } from '../common/rate-limit.js';
 import { RATE_LIMITER_FACTORY } from '../storage/rate-limiter.js';
 import type { RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
+
+const REFUSAL = 'Too many failed logins; try again later';
 
 /**
  * Password guesses are counted per username and per client IP, and counted *before* the password
@@ -44,9 +47,9 @@ export class LoginLimiter {
    */
   async guess<T>(ip: string, username: string, verify: () => Promise<T>): Promise<T> {
     const user = username.toLowerCase();
-    await consume(this.byIp, ip);
+    await consumeOrRefuse(this.byIp, ip, REFUSAL);
     try {
-      await consume(this.byUser, user);
+      await consumeOrRefuse(this.byUser, user, REFUSAL);
     } catch (error) {
       // A locked username costs its IP nothing: the guess never reached a password check.
       await this.byIp.reward(ip);
@@ -63,16 +66,5 @@ export class LoginLimiter {
     }
     await Promise.all([this.byUser.delete(user), this.byIp.reward(ip)]);
     return result;
-  }
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    throw new AppException('RATE_LIMITED', 'Too many failed logins; try again later', {
-      retryAfterSec: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
-    });
   }
 }

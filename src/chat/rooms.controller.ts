@@ -3,8 +3,19 @@ import type { Request } from 'express';
 import { AuthenticatedGuard } from '../auth/authenticated.guard.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { Message, Room } from '../protocol/models.js';
-import { AddMemberSchema, CreateRoomSchema, MessagesQuerySchema } from '../protocol/http.js';
-import type { AddMemberInput, CreateRoomInput, MessagesQuery } from '../protocol/http.js';
+import {
+  AddMemberSchema,
+  CreateRoomSchema,
+  MessagesQuerySchema,
+  RoomsQuerySchema,
+} from '../protocol/http.js';
+import type {
+  AddMemberInput,
+  CreateRoomInput,
+  MessagesQuery,
+  RoomsQuery,
+  RoomsResponse,
+} from '../protocol/http.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 
 @Controller('rooms')
@@ -13,8 +24,11 @@ export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}
 
   @Get()
-  async list(@Req() req: Request): Promise<{ rooms: Room[] }> {
-    return { rooms: await this.rooms.listFor(req.user!.id) };
+  list(
+    @Req() req: Request,
+    @Query(new ZodValidationPipe(RoomsQuerySchema)) query: RoomsQuery,
+  ): Promise<RoomsResponse> {
+    return this.rooms.listFor(req.user!.id, query);
   }
 
   @Post()

@@ -100,6 +100,16 @@ const VARIABLES = {
   loginMaxFailuresPerIp: variable('LOGIN_MAX_FAILURES_PER_IP', int(1).default(100)),
   /** Window and lock duration for failed logins. @default 900 s */
   loginFailureWindowSec: variable('LOGIN_FAILURE_WINDOW', int(1).default(900)),
+  /** Registrations (an argon2id hash each) one client IP may make per window. @default 20 */
+  registerRateLimit: variable('REGISTER_RATE_LIMIT', int(1).default(20)),
+  /** @default 3600 s */
+  registerRateWindowSec: variable('REGISTER_RATE_WINDOW', int(1).default(3600)),
+  /** Rooms one user may create per window (cluster-wide with Redis). @default 10 */
+  roomCreateRateLimit: variable('ROOM_CREATE_RATE_LIMIT', int(1).default(10)),
+  /** @default 600 s */
+  roomCreateRateWindowSec: variable('ROOM_CREATE_RATE_WINDOW', int(1).default(600)),
+  /** Rooms one user may own at once; creating another is LIMIT_REACHED. @default 50 */
+  maxOwnedRooms: variable('MAX_OWNED_ROOMS', int(1, 100_000).default(50)),
   /** Largest JSON body accepted over HTTP. @default 16384 bytes */
   httpBodyLimitBytes: variable('HTTP_BODY_LIMIT', int(1024, 10 * 1024 * 1024).default(16_384)),
   /** Time a client has to send a request's headers, from its first byte. @default 10 s */

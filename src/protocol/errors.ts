@@ -12,6 +12,8 @@ export const ERRORS = {
   TOKEN_EXPIRED: { status: 401, message: 'Token expired' },
   CROSS_ORIGIN: { status: 403, message: 'Cross-origin request refused' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
+  /** A cap on what one user may hold (rooms owned); `details: {limit}`. Waiting does not lift it. */
+  LIMIT_REACHED: { status: 403, message: 'Limit reached' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONFLICT: { status: 409, message: 'Conflict' },
   VALIDATION: { status: 400, message: 'Invalid request' },
@@ -28,7 +30,7 @@ export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 export interface ApiError {
   code: ErrorCode;
   message: string;
-  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`. */
+  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`; `LIMIT_REACHED`: `{limit}`. */
   details?: unknown;
 }
 

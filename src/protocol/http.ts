@@ -79,10 +79,34 @@ export const MessagesQuerySchema = z.strictObject({
     .default(LIMITS.historyPageDefault),
 });
 
+/** `GET /rooms`: pages of rooms, oldest first; `cursor` is a previous page's `nextCursor`. */
+export const RoomsQuerySchema = z.strictObject({
+  cursor: z
+    .string()
+    .max(LIMITS.roomsCursorMax, 'is not a cursor from a previous page')
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from a previous page')
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `must be a whole number from 1 to ${LIMITS.roomsPageMax}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'must be at least 1')
+        .max(LIMITS.roomsPageMax, `must be at most ${LIMITS.roomsPageMax}`),
+    )
+    .default(LIMITS.roomsPageDefault),
+});
+
 /** Response bodies. */
 export const UserResponseSchema = z.object({ user: UserSchema });
 export const RoomResponseSchema = z.object({ room: RoomSchema });
-export const RoomsResponseSchema = z.object({ rooms: z.array(RoomSchema) });
+/** `nextCursor` is null on the last page. */
+export const RoomsResponseSchema = z.object({
+  rooms: z.array(RoomSchema),
+  nextCursor: z.string().nullable(),
+});
 export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema) });
 export const TicketResponseSchema = z.object({ ticket: z.string(), expiresAt: z.string() });
 export const TokenResponseSchema = z.object({
@@ -98,3 +122,5 @@ export type ChangePasswordInput = z.output<typeof ChangePasswordSchema>;
 export type CreateRoomInput = z.output<typeof CreateRoomSchema>;
 export type AddMemberInput = z.output<typeof AddMemberSchema>;
 export type MessagesQuery = z.output<typeof MessagesQuerySchema>;
+export type RoomsQuery = z.output<typeof RoomsQuerySchema>;
+export type RoomsResponse = z.output<typeof RoomsResponseSchema>;

@@ -19,6 +19,11 @@ export const LIMITS = {
   /** `messages:fetch` and `GET /rooms/:id/messages`: default and largest page. */
   historyPageDefault: 50,
   historyPageMax: 100,
+  /** `GET /rooms`: default and largest page. */
+  roomsPageDefault: 50,
+  roomsPageMax: 100,
+  /** `GET /rooms?cursor=`: an opaque cursor from a previous page is never longer. */
+  roomsCursorMax: 200,
   /** `room:join` without `after`: the latest this many messages. */
   joinLatest: 50,
   /** `room:join` with `after`: at most this many messages after it. */

@@ -3,13 +3,20 @@ import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import { GENERAL_ROOM_ID } from '../protocol/limits.js';
 import type { Room } from '../protocol/models.js';
-import type { NewRoom, RoomStore } from './room-store.js';
+import { OwnedRoomLimitError } from './room-store.js';
+import type { NewRoom, RoomPage, RoomStore } from './room-store.js';
 
 type RoomDocument = Omit<Room, 'id'> & { _id: string };
 
 interface MemberDocument {
   roomId: string;
   userId: string;
+}
+
+/** One per room owner, written by each of their room creations (see `create`). */
+interface OwnerDocument {
+  _id: string;
+  creations: number;
 }
 
 const toRoom = ({ _id, name, visibility, ownerId, createdAt }: RoomDocument): Room => ({
@@ -24,19 +31,34 @@ const toRoom = ({ _id, name, visibility, ownerId, createdAt }: RoomDocument): Ro
 export class MongoRoomStore implements RoomStore {
   private readonly rooms: Collection<RoomDocument>;
   private readonly members: Collection<MemberDocument>;
+  private readonly owners: Collection<OwnerDocument>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.rooms = db.collection<RoomDocument>(MONGO_COLLECTIONS.rooms);
     this.members = db.collection<MemberDocument>(MONGO_COLLECTIONS.roomMembers);
+    this.owners = db.collection<OwnerDocument>(MONGO_COLLECTIONS.roomOwners);
   }
 
-  async create(input: NewRoom): Promise<Room> {
+  async create(input: NewRoom, maxOwned = Number.POSITIVE_INFINITY): Promise<Room> {
     const room: Room = { id: randomUUID(), createdAt: new Date().toISOString(), ...input };
     const { id, ...rest } = room;
-    // Membership first: should the second write fail, a stray membership of a room that does not
-    // exist is harmless, whereas a private room its owner cannot see is not.
-    await this.addMember(id, room.ownerId);
-    await this.rooms.insertOne({ _id: id, ...rest });
+    await this.db.client.withSession((session) =>
+      session.withTransaction(async () => {
+        // Every creation by one owner writes this document, so two concurrent transactions conflict
+        // and one is retried after the other commits: its count cannot miss the other's room (a
+        // count alone is write skew under snapshot isolation).
+        await this.owners.updateOne(
+          { _id: input.ownerId },
+          { $inc: { creations: 1 } },
+          { upsert: true, session },
+        );
+        if ((await this.rooms.countDocuments({ ownerId: input.ownerId }, { session })) >= maxOwned) {
+          throw new OwnedRoomLimitError(maxOwned);
+        }
+        await this.members.insertOne({ roomId: id, userId: room.ownerId }, { session });
+        await this.rooms.insertOne({ _id: id, ...rest }, { session });
+      }),
+    );
     return room;
   }
 
@@ -45,11 +67,31 @@ export class MongoRoomStore implements RoomStore {
     return document && toRoom(document);
   }
 
-  async listVisibleTo(userId: string): Promise<Room[]> {
+  async listVisibleTo(userId: string, { after, limit }: RoomPage): Promise<Room[]> {
+    // Mongo reads a limit of 0 as "no limit".
+    if (limit < 1) return [];
     const memberships = await this.members.find({ userId }, { projection: { _id: 0, roomId: 1 } }).toArray();
+    const visible = {
+      $or: [{ visibility: 'public' as const }, { _id: { $in: memberships.map((m) => m.roomId) } }],
+    };
     const documents = await this.rooms
-      .find({ $or: [{ visibility: 'public' }, { _id: { $in: memberships.map((m) => m.roomId) } }] })
+      .find(
+        after
+          ? {
+              $and: [
+                visible,
+                {
+                  $or: [
+                    { createdAt: { $gt: after.createdAt } },
+                    { createdAt: after.createdAt, _id: { $gt: after.id } },
+                  ],
+                },
+              ],
+            }
+          : visible,
+      )
       .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
       .toArray();
     return documents.map(toRoom);
   }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../storage/sqlite.js';
 import { GENERAL_ROOM_ID } from '../protocol/limits.js';
 import type { Room, RoomVisibility } from '../protocol/models.js';
-import type { NewRoom, RoomStore } from './room-store.js';
+import { OwnedRoomLimitError } from './room-store.js';
+import type { NewRoom, RoomPage, RoomStore } from './room-store.js';
 
 interface RoomRow {
   id: string;
@@ -26,6 +27,7 @@ export class SqliteRoomStore implements RoomStore {
   private readonly byId;
   private readonly visibleTo;
   private readonly member;
+  private readonly ownedBy;
   private readonly createWithOwner;
 
   constructor(db: Sqlite) {
@@ -36,24 +38,30 @@ export class SqliteRoomStore implements RoomStore {
       `INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)`,
     );
     this.byId = db.prepare<[string], RoomRow>(`SELECT * FROM rooms WHERE id = ?`);
-    this.visibleTo = db.prepare<[string], RoomRow>(
+    // No cursor reads as ('', ''): every room sorts after it.
+    this.visibleTo = db.prepare<[string, string, string, number], RoomRow>(
       `SELECT * FROM rooms
-        WHERE visibility = 'public'
-           OR id IN (SELECT room_id FROM room_members WHERE user_id = ?)
-        ORDER BY created_at, id`,
+        WHERE (visibility = 'public' OR id IN (SELECT room_id FROM room_members WHERE user_id = ?))
+          AND (created_at, id) > (?, ?)
+        ORDER BY created_at, id
+        LIMIT ?`,
     );
+    this.ownedBy = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM rooms WHERE owner_id = ?`);
     this.member = db.prepare<[string, string], { one: number }>(
       `SELECT 1 AS one FROM room_members WHERE room_id = ? AND user_id = ?`,
     );
-    this.createWithOwner = db.transaction((room: Room) => {
+    this.createWithOwner = db.transaction((room: Room, maxOwned: number): boolean => {
+      if (this.ownedBy.get(room.ownerId)!.n >= maxOwned) return false;
       this.insertRoom.run(room.id, room.name, room.visibility, room.ownerId, room.createdAt);
       this.insertMember.run(room.id, room.ownerId);
+      return true;
     });
   }
 
-  async create(input: NewRoom): Promise<Room> {
+  async create(input: NewRoom, maxOwned = Number.POSITIVE_INFINITY): Promise<Room> {
     const room: Room = { id: randomUUID(), createdAt: new Date().toISOString(), ...input };
-    this.createWithOwner(room);
+    // IMMEDIATE takes the write lock before the count, so processes sharing the file serialize here.
+    if (!this.createWithOwner.immediate(room, maxOwned)) throw new OwnedRoomLimitError(maxOwned);
     return room;
   }
 
@@ -62,8 +70,8 @@ export class SqliteRoomStore implements RoomStore {
     return row ? fromRow(row) : null;
   }
 
-  async listVisibleTo(userId: string): Promise<Room[]> {
-    return this.visibleTo.all(userId).map(fromRow);
+  async listVisibleTo(userId: string, { after, limit }: RoomPage): Promise<Room[]> {
+    return this.visibleTo.all(userId, after?.createdAt ?? '', after?.id ?? '', limit).map(fromRow);
   }
 
   async addMember(roomId: string, userId: string): Promise<void> {

@@ -40,10 +40,9 @@ export function refuseMalformedSessionIds<S extends Store>(store: S): S {
     return store.destroy.call(this, sid, callback);
   };
   if (store.touch) {
-    const touch = store.touch;
     guarded.touch = function (this: S, sid: string, session: SessionData, callback?: () => void) {
       if (!isSessionId(sid)) return callback?.();
-      return touch.call(this, sid, session, callback);
+      return store.touch!.call(this, sid, session, callback);
     };
   }
   return guarded;

@@ -49,4 +49,7 @@ export const MIGRATIONS: readonly string[] = [
      expires_at         INTEGER NOT NULL
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX tickets_by_expiry ON tickets (expires_at);`,
+  // The cap on rooms per owner counts them; GET /rooms pages by (created_at, id).
+  `CREATE INDEX rooms_by_owner ON rooms (owner_id);
+   CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
 ];

@@ -26,7 +26,14 @@ export function tempDir(prefix = 'tether-test-'): string {
  */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', ...env, DATA_DIR: dataDir });
+  // Every test registers its users from 127.0.0.1; the registration limit has its own tests.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    REGISTER_RATE_LIMIT: '100000',
+    ...env,
+    DATA_DIR: dataDir,
+  });
   const app = await createApp(config);
   await app.listen(config.port, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

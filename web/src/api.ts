@@ -69,7 +69,21 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('POST', '/auth/password', { currentPassword, newPassword }),
-  rooms: () => request<{ rooms: Room[] }>('GET', '/rooms'),
+  rooms: (cursor?: string) =>
+    request<{ rooms: Room[]; nextCursor: string | null }>(
+      'GET',
+      cursor === undefined ? '/rooms' : `/rooms?${new URLSearchParams({ cursor })}`,
+    ),
+  /** Every page of `GET /rooms`. */
+  async allRooms(): Promise<Room[]> {
+    const rooms: Room[] = [];
+    for (let cursor: string | undefined; ;) {
+      const page = await api.rooms(cursor);
+      rooms.push(...page.rooms);
+      if (page.nextCursor === null) return rooms;
+      cursor = page.nextCursor;
+    }
+  },
   createRoom: (name: string, visibility: Room['visibility']) =>
     request<{ room: Room }>('POST', '/rooms', { name, visibility }),
   addMember: (roomId: string, username: string) =>
@@ -123,6 +137,8 @@ export function describeError(
       return 'Your session has ended. Log in again.';
     case 'PAYLOAD_TOO_LARGE':
       return 'That is too long.';
+    case 'LIMIT_REACHED':
+      return context === 'room' ? 'You own as many rooms as allowed.' : error.message;
     default:
       return 'The server had a problem. Try again in a moment.';
   }

@@ -98,7 +98,7 @@ export class ChatView {
   /** Rooms may have changed on reconnect (someone added us to a private room). */
   async refreshRooms(): Promise<void> {
     try {
-      this.rooms = (await api.rooms()).rooms;
+      this.rooms = await api.allRooms();
       this.renderRoomList();
     } catch (error) {
       this.failed(error, this.roomMeta);

@@ -6,6 +6,7 @@ export const MONGO_COLLECTIONS = {
   users: 'users',
   rooms: 'rooms',
   roomMembers: 'room_members',
+  roomOwners: 'room_owners',
   messages: 'messages',
   counters: 'counters',
   revokedSessions: 'revoked_sessions',
@@ -73,7 +74,11 @@ const INDEXES: Record<string, IndexDescription[]> = {
   // A lowercased copy rather than a collation index: lookups stay plain equality matches that need no
   // collation option, and the fold is exactly SQLite's COLLATE NOCASE (ASCII only).
   [MONGO_COLLECTIONS.users]: [{ key: { usernameLower: 1 }, name: 'username_ci', unique: true }],
-  [MONGO_COLLECTIONS.rooms]: [{ key: { visibility: 1, createdAt: 1, _id: 1 }, name: 'by_visibility' }],
+  [MONGO_COLLECTIONS.rooms]: [
+    { key: { visibility: 1, createdAt: 1, _id: 1 }, name: 'by_visibility' },
+    { key: { createdAt: 1, _id: 1 }, name: 'by_creation' },
+    { key: { ownerId: 1 }, name: 'by_owner' },
+  ],
   [MONGO_COLLECTIONS.roomMembers]: [
     { key: { roomId: 1, userId: 1 }, name: 'room_user', unique: true },
     { key: { userId: 1 }, name: 'by_user' },

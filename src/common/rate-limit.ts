@@ -1,0 +1,22 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppException } from './errors.js';
+
+/**
+ * Takes one point of `key`, or refuses with RATE_LIMITED and how long to wait
+ * (`details.retryAfterSec`, which the HTTP filter also sends as `Retry-After`). Consuming first is
+ * atomic in memory and in Redis, so concurrent requests cannot all pass one check.
+ */
+export async function consumeOrRefuse(
+  limiter: RateLimiterAbstract,
+  key: string,
+  message: string,
+): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    throw new AppException('RATE_LIMITED', message, {
+      retryAfterSec: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+    });
+  }
+}

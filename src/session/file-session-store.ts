@@ -29,7 +29,7 @@ type Callback = (err?: unknown, session?: SessionData | null) => void;
  * session-file-store with two fixes.
  *
  * It turns a session id into a path unchecked (`join(dir, sid + '.json')`), so an id such as
- * `../planted` reads, rewrites or deletes files outside its directory. The session middleware
+ * `../planted` reads, rewrites or deletes files outside its directory. `guardedSessionStore`
  * already refuses malformed ids; here, as a second line, an id whose file would not sit directly
  * in the directory is never handed to it: no session to read, nothing to write or remove.
  *

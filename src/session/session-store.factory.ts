@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
 import { FastMissFileStore } from './file-session-store.js';
-import { refuseMalformedSessionIds } from './session-id.js';
+import { guardedSessionStore } from './guarded-session-store.js';
 
 /**
  * The express-session store for the configured profile, on the shared clients. Whichever it is,
- * only well-formed session ids reach it.
+ * only well-formed session ids reach it, and none leaves it in an error.
  */
 export function createSessionStore(config: AppConfig, connections: Connections): Store {
-  return refuseMalformedSessionIds(backingStore(config, connections));
+  return guardedSessionStore(backingStore(config, connections));
 }
 
 function backingStore(config: AppConfig, connections: Connections): Store {

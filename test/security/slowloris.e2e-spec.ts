@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { DEPLOY_DIR } from '../../tools/processes.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { rawConnect as connectTo, type RawConnection } from '../helpers/raw-http.js';
 
@@ -85,6 +87,17 @@ describe('slow clients', () => {
         httpRequestTimeoutSec: 30,
         httpKeepAliveTimeoutSec: 76,
       });
+      // The proxies in deploy/ must give up an idle connection before we do, or a request they
+      // send on one we are closing fails (502). nginx keeps idle upstream connections 60 s by default.
+      const proxyTimeouts = ['nginx.conf.template', 'nginx.compose.conf', 'haproxy.cfg'].flatMap((file) =>
+        [
+          ...readFileSync(new URL(file, DEPLOY_DIR), 'utf8').matchAll(
+            /(?:proxy_read_timeout|keepalive_timeout|timeout\s+(?:server|client))\s+(\d+)s/g,
+          ),
+        ].map((m) => Number(m[1])),
+      );
+      expect(proxyTimeouts.length).toBeGreaterThan(0);
+      expect(app.config.httpKeepAliveTimeoutSec).toBeGreaterThan(Math.max(60, ...proxyTimeouts));
     } finally {
       await app.close();
     }

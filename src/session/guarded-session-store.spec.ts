@@ -12,7 +12,7 @@ const session = {
   passport: { user: { id: 'u' } },
 } as unknown as SessionData;
 
-describe(guardedSessionStore.name, () => {
+describe('guardedSessionStore', () => {
   it('passes a store failure on without the session id in it, keeping its code', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tether-guard-'));
     const dir = join(root, 'sessions');

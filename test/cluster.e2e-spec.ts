@@ -15,7 +15,7 @@ import {
   type ChatClient,
   type Transport,
 } from './helpers/sockets.js';
-import { STRONG_PASSWORD, uniqueName } from './helpers/app.js';
+import { sessionCookie, STRONG_PASSWORD, uniqueName } from './helpers/app.js';
 
 interface Session {
   username: string;
@@ -137,16 +137,16 @@ describeWithBinary(
         const socket = await connect(second, transport);
         const ended = nextEvent(socket, 'session:ended', 10_000);
         const direct = cluster.instances.find((i) => i.id === first.instance)!;
-        await request(direct.url)
+        const changed = await request(direct.url)
           .post('/auth/password')
           .set('Cookie', first.cookie)
           .send({ currentPassword: STRONG_PASSWORD, newPassword: 'a different passphrase' })
           .expect(204);
         expect(await ended).toEqual({ reason: 'password_changed' });
-        // Restore the password so the helper can still log this user in.
+        // Restore the password so the helper can still log this user in (the session has a new id now).
         await request(direct.url)
           .post('/auth/password')
-          .set('Cookie', first.cookie)
+          .set('Cookie', sessionCookie(changed))
           .send({ currentPassword: 'a different passphrase', newPassword: STRONG_PASSWORD })
           .expect(204);
       });

@@ -11,7 +11,8 @@ type Limits = Pick<AppConfig, 'httpHeadersTimeoutSec' | 'httpRequestTimeoutSec' 
 
 /**
  * Bounds how long a client may take to send a request and may keep an idle connection, so slow
- * senders (slowloris headers, a trickled body) cannot hold connections open. Applied to the server
+ * senders (slowloris headers, a trickled body) cannot hold connections open, and a long keep-alive
+ * timeout does not hold up shutdown. Applied to the server
  * before it listens: `main.ts` and the tests both listen through Nest, so both run these values.
  */
 export function applyHttpServerLimits(server: Server, config: Limits): void {
@@ -21,4 +22,11 @@ export function applyHttpServerLimits(server: Server, config: Limits): void {
   // Not in the typings, but Node reads it when the server starts listening.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     TIMEOUT_CHECK_INTERVAL_MS;
+  // Node closes the connections that are idle when the server closes, but one busy then is kept
+  // for the whole keep-alive timeout after its response, holding shutdown up that long.
+  const close = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    server.keepAliveTimeout = 1;
+    return close(callback);
+  };
 }

@@ -69,6 +69,23 @@ describe('slow clients', () => {
     expect(closedAfterMs).toBeGreaterThanOrEqual(900);
   });
 
+  it('does not let a keep-alive connection busy at shutdown hold the server open for the keep-alive timeout', async () => {
+    const app = await startApp();
+    const server = app.app.getHttpServer() as Server;
+    const connection = await connectTo(app.url);
+    open.push(connection);
+    let closed: Promise<void> | undefined;
+    server.once('request', () => {
+      closed = app.close();
+    });
+    connection.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+
+    await connection.waitFor('\r\n\r\n');
+    // Well within HTTP_KEEP_ALIVE_TIMEOUT (76 s): the connection ends soon after its response.
+    expect(await connection.closed(5000)).toBeLessThan(5000);
+    await closed;
+  });
+
   it('runs the production defaults on the server that createApp builds', async () => {
     const app = await startApp();
     try {

@@ -18,6 +18,8 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  /** A backing service (database, cache) cannot be reached or cannot take the write right now. */
+  UNAVAILABLE: { status: 503, message: 'Service temporarily unavailable; try again shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,5 +1,6 @@
 import { createApp, logProfile } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './config/startup-error.js';
 
 try {
   const config = loadConfig();
@@ -14,7 +15,7 @@ try {
   await app.listen(config.port);
   logProfile(config);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

@@ -2,12 +2,9 @@ import type { Db, MongoClient } from 'mongodb';
 import { MongoMessageStore } from '../src/rooms/mongo-message-store.js';
 import { MongoTicketStore } from '../src/credentials/mongo-ticket-store.js';
 import { MongoRoomStore } from '../src/rooms/mongo-room-store.js';
-import {
-  connectMongo,
-  ensureAdapterCollection,
-  ensureMongoIndexes,
-  REPLICA_SET_REQUIRED,
-} from '../src/storage/mongo/mongo-connection.js';
+import { ensureAdapterCollection } from '../src/storage/mongo/mongo-adapter-collection.js';
+import { connectMongo, REPLICA_SET_REQUIRED } from '../src/storage/mongo/mongo-connection.js';
+import { ensureMongoIndexes } from '../src/storage/mongo/mongo-indexes.js';
 import { MongoUserStore } from '../src/users/mongo-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
@@ -65,10 +62,10 @@ describe.skipIf(!url)('Mongo stores', () => {
     it('creates the adapter collection with a TTL index, however often and concurrently asked', async () => {
       const db = await freshDb();
       await Promise.all([
-        ensureAdapterCollection(db, 'events', 60),
-        ensureAdapterCollection(db, 'events', 60),
+        ensureAdapterCollection(db, { name: 'events', ttlSeconds: 60 }),
+        ensureAdapterCollection(db, { name: 'events', ttlSeconds: 60 }),
       ]);
-      const collection = await ensureAdapterCollection(db, 'events', 120);
+      const collection = await ensureAdapterCollection(db, { name: 'events', ttlSeconds: 120 });
       const ttl = (await collection.indexes()).find((index) => index.key.createdAt === 1);
       expect(ttl?.expireAfterSeconds).toBe(120);
     });

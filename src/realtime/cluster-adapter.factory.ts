@@ -3,7 +3,7 @@ import { createAdapter as createRedisAdapter } from '@socket.io/redis-streams-ad
 import type { Server } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
-import { ensureAdapterCollection } from '../storage/mongo/mongo-connection.js';
+import { ensureAdapterCollection } from '../storage/mongo/mongo-adapter-collection.js';
 
 /** What `Server#adapter()` accepts. */
 export type AdapterConstructor = NonNullable<Parameters<Server['adapter']>[0]>;

@@ -2,6 +2,7 @@ import { Long, ObjectId, type Document } from 'mongodb';
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { matches } from './document-match.js';
+import { FakeCollections } from './fake-collections.js';
 import { encodeReply, RequestReader, type WireRequest } from './wire-protocol.js';
 
 /** One command the server received, in arrival order. */
@@ -42,10 +43,11 @@ const failure = (code: number, codeName: string, errmsg: string, errorLabels?: s
 /**
  * A scripted MongoDB server on a free loopback port, speaking the real wire protocol to the real
  * driver. It plays a single-member replica set (or, with `replicaSet: null`, a standalone server):
- * `hello` as primary or, after `stepDown()`, as a secondary with no primary anywhere; inserts go to
- * in-memory collections and to a change log that `$changeStream` aggregates read, resume from their
- * tokens and wait on in `getMore`, as a server does. Other commands are whatever `script()` says;
- * an unscripted one fails loudly, so a test can never pass on an answer nobody wrote.
+ * `hello` as primary or, after `stepDown()`, as a secondary with no primary anywhere. CRUD commands
+ * work on in-memory collections (`FakeCollections`, no transaction isolation); every insert also
+ * goes to a change log that `$changeStream` aggregates read, resume from their tokens and wait on
+ * in `getMore`, as a server does. `script()` overrides any command; an operator or command it does
+ * not know fails loudly, so a test can never pass on an answer nobody wrote.
  */
 export class FakeMongoServer extends EventEmitter {
   readonly received: ReceivedCommand[] = [];
@@ -53,7 +55,15 @@ export class FakeMongoServer extends EventEmitter {
   readonly delivered: Document[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly scripts = new Map<string, CommandScript>();
-  private readonly collections = new Map<string, Document[]>();
+  readonly collections = new FakeCollections((ns, document) =>
+    this.recordChange(ns, {
+      operationType: 'insert',
+      fullDocument: document,
+      documentKey: { _id: document._id },
+    }),
+  );
+  /** Index specs created per namespace (`createIndexes`), as `listIndexes` answers them. */
+  private readonly indexes = new Map<string, Document[]>();
   private readonly changes: ChangeEvent[] = [];
   private readonly cursors = new Map<number, ChangeStreamCursor>();
   /** Change events before this token are gone (the oplog rolled over). */
@@ -185,32 +195,64 @@ export class FakeMongoServer extends EventEmitter {
     const send = (reply: Document) => {
       if (!request.moreToCome && !socket.destroyed) socket.write(encodeReply(request, reply));
     };
-    const scripted = this.scripts.get(name)?.(command, db);
-    if (scripted) return send(scripted);
-    if (['hello', 'isMaster', 'ismaster'].includes(name)) return send(this.hello());
-    if (['ping', 'endSessions', 'buildInfo'].includes(name)) return send({ ok: 1 });
-    if (this.setName && !this.primary) {
-      return send(failure(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']));
+    try {
+      const reply = this.reply(name, db, command, send);
+      if (reply) send(reply);
+    } catch (error) {
+      send(failure(2, 'BadValue', `fake MongoDB: ${error instanceof Error ? error.message : String(error)}`));
     }
+  }
+
+  /** The reply to one command; undefined when `send` will be called later (a waiting getMore). */
+  private reply(
+    name: string,
+    db: string,
+    command: Document,
+    send: (reply: Document) => void,
+  ): Document | undefined {
+    const scripted = this.scripts.get(name)?.(command, db);
+    if (scripted) return scripted;
+    if (['hello', 'isMaster', 'ismaster'].includes(name)) return this.hello();
+    if (['ping', 'endSessions', 'buildInfo'].includes(name)) return { ok: 1 };
+    if (this.setName && !this.primary) {
+      return failure(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']);
+    }
+    const ns = `${db}.${String(command[name])}`;
     switch (name) {
       case 'insert':
-        return send(this.insert(`${db}.${command.insert}`, command.documents as Document[]));
-      case 'find': {
-        const found = (this.collections.get(`${db}.${command.find}`) ?? []).filter((d) =>
-          matches(d, (command.filter as Document | undefined) ?? {}),
-        );
-        const limited = command.limit ? found.slice(0, Number(command.limit)) : found;
-        return send({ cursor: { id: Long.ZERO, ns: `${db}.${command.find}`, firstBatch: limited }, ok: 1 });
-      }
+        return this.collections.insert(ns, command.documents as Document[]);
+      case 'find':
+        return this.collections.find(ns, command);
+      case 'update':
+        return this.collections.update(ns, command.updates as Document[]);
+      case 'delete':
+        return this.collections.delete(ns, command.deletes as Document[]);
+      case 'findAndModify':
+        return this.collections.findAndModify(ns, command);
       case 'aggregate':
-        if (command.pipeline?.[0]?.$changeStream) return send(this.openChangeStream(db, command));
-        break;
+        return command.pipeline?.[0]?.$changeStream
+          ? this.openChangeStream(db, command)
+          : this.collections.aggregate(ns, command.pipeline as Document[]);
       case 'getMore':
         return this.getMore(command, send);
       case 'killCursors':
-        return send(this.killCursors(command));
+        return this.killCursors(command);
+      case 'create':
+        if (this.indexes.has(ns)) return failure(48, 'NamespaceExists', `Collection ${ns} already exists.`);
+        this.indexes.set(ns, []);
+        return { ok: 1 };
+      case 'createIndexes':
+        this.indexes.set(ns, [...(this.indexes.get(ns) ?? []), ...(command.indexes as Document[])]);
+        return { ok: 1 };
+      case 'listIndexes': {
+        const specs = [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...(this.indexes.get(ns) ?? [])];
+        return { cursor: { id: Long.ZERO, ns, firstBatch: specs }, ok: 1 };
+      }
+      case 'commitTransaction':
+      case 'abortTransaction':
+        return { ok: 1 };
     }
-    send(failure(59, 'CommandNotFound', `fake MongoDB: no script for ${name}`));
+    return failure(59, 'CommandNotFound', `fake MongoDB: no script for ${name}`);
   }
 
   private hello(): Document {
@@ -242,20 +284,6 @@ export class FakeMongoServer extends EventEmitter {
     };
   }
 
-  private insert(ns: string, documents: Document[]): Document {
-    const stored = this.collections.get(ns) ?? [];
-    this.collections.set(ns, stored);
-    for (const document of documents) {
-      stored.push(document);
-      this.recordChange(ns, {
-        operationType: 'insert',
-        fullDocument: document,
-        documentKey: { _id: document._id },
-      });
-    }
-    return { n: documents.length, ok: 1 };
-  }
-
   private openChangeStream(db: string, command: Document): Document {
     const ns = `${db}.${command.aggregate}`;
     const [{ $changeStream: stage }, ...rest] = command.pipeline as Document[];
@@ -277,12 +305,13 @@ export class FakeMongoServer extends EventEmitter {
     };
   }
 
-  private getMore(command: Document, send: (reply: Document) => void): void {
+  private getMore(command: Document, send: (reply: Document) => void): Document | undefined {
     const cursor = this.cursors.get(Number(command.getMore));
-    if (!cursor) return send(failure(43, 'CursorNotFound', 'cursor not found'));
+    if (!cursor) return failure(43, 'CursorNotFound', 'cursor not found');
     const batch = this.take(cursor);
-    if (batch.length > 0) return send(this.nextBatch(cursor, batch));
+    if (batch.length > 0) return this.nextBatch(cursor, batch);
     cursor.waiting = send;
+    return undefined;
   }
 
   private answerWaiting(cursor: ChangeStreamCursor, batch: Document[]): void {

@@ -1,6 +1,7 @@
 import { Long, ObjectId, type Document } from 'mongodb';
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import { matches } from './document-match.js';
 import { FakeCollections } from './fake-collections.js';
 import { encodeReply, RequestReader, type WireRequest } from './wire-protocol.js';
@@ -242,8 +243,14 @@ export class FakeMongoServer extends EventEmitter {
         this.indexes.set(ns, []);
         return { ok: 1 };
       case 'createIndexes':
-        this.indexes.set(ns, [...(this.indexes.get(ns) ?? []), ...(command.indexes as Document[])]);
+        return this.createIndexes(ns, command.indexes as Document[]);
+      case 'collMod': {
+        const { keyPattern, expireAfterSeconds } = command.index as Document;
+        const spec = this.indexes.get(ns)?.find((i) => isDeepStrictEqual(i.key, keyPattern));
+        if (!spec) return failure(27, 'IndexNotFound', `cannot find index ${JSON.stringify(keyPattern)}`);
+        spec.expireAfterSeconds = expireAfterSeconds;
         return { ok: 1 };
+      }
       case 'listIndexes': {
         const specs = [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...(this.indexes.get(ns) ?? [])];
         return { cursor: { id: Long.ZERO, ns, firstBatch: specs }, ok: 1 };
@@ -253,6 +260,30 @@ export class FakeMongoServer extends EventEmitter {
         return { ok: 1 };
     }
     return failure(59, 'CommandNotFound', `fake MongoDB: no script for ${name}`);
+  }
+
+  /** As a server does: an index that exists as asked is fine; a clash on name or key is refused. */
+  private createIndexes(ns: string, wanted: Document[]): Document {
+    const specs = this.indexes.get(ns) ?? [];
+    // Options that do not tell indexes apart (as on a real server).
+    const options = ({ key: _key, name: _name, background: _background, v: _v, ...rest }: Document) => rest;
+    for (const index of wanted) {
+      const sameName = specs.find((s) => s.name === index.name);
+      const sameKey = specs.find((s) => isDeepStrictEqual(s.key, index.key));
+      if (sameName && !isDeepStrictEqual(sameName.key, index.key)) {
+        return failure(86, 'IndexKeySpecsConflict', `An existing index has the same name as ${index.name}`);
+      }
+      if (sameKey && (sameKey.name !== index.name || !isDeepStrictEqual(options(sameKey), options(index)))) {
+        return failure(
+          85,
+          'IndexOptionsConflict',
+          `Index already exists with different options: ${sameKey.name}`,
+        );
+      }
+    }
+    const added = wanted.filter((index) => !specs.some((s) => s.name === index.name));
+    this.indexes.set(ns, [...specs, ...added]);
+    return { ok: 1 };
   }
 
   private hello(): Document {

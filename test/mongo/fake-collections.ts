@@ -26,7 +26,8 @@ const isCount = (group: unknown) => JSON.stringify(group) === JSON.stringify({ _
 /**
  * In-memory collections behind the fake server's CRUD commands: enough of `insert`, `find`,
  * `update`, `delete`, `findAndModify` and counting `aggregate`s for Tether's stores and
- * connect-mongo to run their ordinary paths. No sort, projection or transaction isolation.
+ * connect-mongo to run their ordinary paths. Top-level sorts only; no projection, no transaction
+ * isolation.
  */
 export class FakeCollections {
   private readonly collections = new Map<string, Document[]>();
@@ -51,6 +52,9 @@ export class FakeCollections {
     const found = this.documents(ns).filter((d) =>
       matches(d, (command.filter as Document | undefined) ?? {}),
     );
+    for (const [field, direction] of Object.entries((command.sort as Document | undefined) ?? {}).reverse()) {
+      found.sort((a, b) => (a[field] < b[field] ? -direction : a[field] > b[field] ? direction : 0));
+    }
     const limited = command.limit ? found.slice(0, Math.abs(Number(command.limit))) : found;
     return { cursor: { id: Long.ZERO, ns, firstBatch: limited }, ok: 1 };
   }

@@ -30,7 +30,10 @@ describe('the MongoDB profile while the replica set loses its primary', () => {
     const res = await agent.get('/auth/me');
     expect(Date.now() - started).toBeLessThan(4000);
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ code: 'UNAVAILABLE', message: 'Service temporarily unavailable; try again shortly' });
+    expect(res.body).toEqual({
+      code: 'UNAVAILABLE',
+      message: 'Service temporarily unavailable; try again shortly',
+    });
 
     fake.stepUp();
     expect((await agent.get('/auth/me').expect(200)).body).toEqual({ user });
@@ -50,7 +53,10 @@ describe('the MongoDB profile while the replica set loses its primary', () => {
 
       fake.stepUp();
       const sent = await ack(socket, 'message:send', message);
-      expect(sent).toMatchObject({ ok: true, message: { text: 'hello', id: expect.stringMatching(/^\d{16}$/) } });
+      expect(sent).toMatchObject({
+        ok: true,
+        message: { text: 'hello', id: expect.stringMatching(/^\d{16}$/) },
+      });
     } finally {
       socket.close();
     }

@@ -1,3 +1,4 @@
+import { parseMessageId } from '../../src/rooms/message-id.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from '../helpers/app.js';
 import { ack, chatClient, connected, type ChatClient } from '../helpers/sockets.js';
 import { FakeMongoServer } from './fake-mongo-server.js';
@@ -14,6 +15,8 @@ describe('the MongoDB profile while the replica set loses its primary', () => {
 
   beforeAll(async () => {
     fake = await FakeMongoServer.start();
+    // A database restored from a backup: messages up to id 41, and no counter.
+    fake.collections.documents('tether.messages').push({ _id: '0000000000000041', roomId: 'general' });
     app = await startApp({ MONGO_URL: fake.url('tether', 'serverSelectionTimeoutMS=1000') });
   });
   afterAll(async () => {
@@ -57,6 +60,24 @@ describe('the MongoDB profile while the replica set loses its primary', () => {
         ok: true,
         message: { text: 'hello', id: expect.stringMatching(/^\d{16}$/) },
       });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('continues message ids after the highest one stored, the store having raised its counter at boot', async () => {
+    const { cookie } = await loggedInAgent(app.url);
+    const socket: ChatClient = chatClient(app.url, { cookie });
+    try {
+      await connected(socket);
+      await ack(socket, 'room:join', { roomId: 'general' });
+      const sent = await ack(socket, 'message:send', {
+        roomId: 'general',
+        text: 'x',
+        clientMsgId: uniqueName('m'),
+      });
+      expect(sent).toMatchObject({ ok: true });
+      expect(parseMessageId((sent.message as { id: string }).id)).toBeGreaterThan(41);
     } finally {
       socket.close();
     }

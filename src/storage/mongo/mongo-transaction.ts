@@ -1,10 +1,11 @@
 import { MongoError, MongoErrorLabel, MongoServerSelectionError } from 'mongodb';
 import type { ClientSession, MongoClient, TransactionOptions } from 'mongodb';
 import { setTimeout as pause } from 'node:timers/promises';
+import { MONGO_CLIENT_DEFAULTS } from './mongo-client-options.js';
 
-/** Every transaction commits on a majority, whatever the client's default. */
+/** Every transaction commits on a majority, whatever MONGO_URL makes the client's default. */
 const TRANSACTION_OPTIONS: TransactionOptions = {
-  writeConcern: { w: 'majority', wtimeoutMS: 10_000 },
+  writeConcern: MONGO_CLIENT_DEFAULTS.writeConcern,
   readPreference: 'primary',
 };
 

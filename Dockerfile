@@ -4,9 +4,23 @@
 # by `npm ci` below, so the runtime image must share the build image's libc and architecture:
 # bookworm and bookworm-slim do.
 FROM node:24-bookworm AS build
+# better-sqlite3 12 is compiled against the headers of this Node 24 release, not the image's own:
+# from 24.19 on, node::ObjectWrap in the headers can abort the process when V8 collects a
+# better-sqlite3 statement (.ci/run says more; the deploy test keeps the two versions equal).
+# Same ABI, so the addon loads into the image's newer runtime.
+ARG NODE_ADDON_HEADERS=24.18.1
+RUN headers="node-$(node -p 'process.platform + "-" + process.arch')" \
+ && npm install --prefix /opt/addon-headers --no-save --no-package-lock --no-audit --no-fund \
+      "$headers@$NODE_ADDON_HEADERS" \
+ && mv "/opt/addon-headers/node_modules/$headers" /opt/node-headers \
+ && rm -rf /opt/addon-headers /opt/node-headers/bin \
+ && grep -q "^#define NODE_MODULE_VERSION $(node -p process.versions.modules)\$" \
+      /opt/node-headers/include/node/node_version.h
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# From source (no prebuilt download, whatever headers built it), against those headers.
+RUN npm_config_nodedir=/opt/node-headers npm_config_build_from_source=better-sqlite3 \
+    npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 

@@ -64,6 +64,27 @@ describe('runtime', () => {
     expect(bases).toEqual([`node:${ltsMajor}-bookworm`, `node:${ltsMajor}-bookworm-slim`]);
   });
 
+  it("builds the image's addons against the same Node headers as CI, on the same major", () => {
+    const ci = /^NODE_ADDON_HEADERS=(\S+)$/m.exec(ciRun)?.[1];
+    const image = /^ARG NODE_ADDON_HEADERS=(\S+)$/m.exec(rootFile('Dockerfile'))?.[1];
+    expect(ci).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(image).toBe(ci);
+    expect(Number(ci!.split('.')[0])).toBe(ltsMajor);
+  });
+
+  // From Node 24.19 the headers' node::ObjectWrap CHECKs for a current environment in its
+  // destructor, and better-sqlite3 12 aborts the process when V8 collects a statement (.ci/run).
+  it('has better-sqlite3 compiled for this runtime against headers whose ObjectWrap cannot abort', () => {
+    const gypi = readFileSync(join(root, 'node_modules/better-sqlite3/build/config.gypi'), 'utf8');
+    const nodedir = /"nodedir": "([^"]+)"/.exec(gypi)?.[1];
+    expect(nodedir).toBeDefined();
+    const header = (file: string) => readFileSync(join(nodedir!, 'include/node', file), 'utf8');
+    expect(header('node_version.h')).toMatch(
+      new RegExp(`^#define NODE_MODULE_VERSION ${process.versions.modules}$`, 'm'),
+    );
+    expect(header('node_object_wrap.h')).not.toContain('RemoveEnvironmentCleanupHook');
+  });
+
   // .ci/run names the binary it meant to run the suite on: a PATH that picked another Node fails here.
   it.runIf(isCi())('runs on CI on a version the README says is tested, the one .ci/run chose', () => {
     expect(matchesTested(process.version)).toBe(true);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LIMITS } from '../protocol/limits.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -104,6 +105,23 @@ const VARIABLES = {
   httpBodyLimitBytes: variable('HTTP_BODY_LIMIT', int(1024, 10 * 1024 * 1024).default(16_384)),
   /** Largest Socket.IO frame / polling body; larger closes that connection. @default 65536 bytes */
   socketMaxPayloadBytes: variable('SOCKET_MAX_PAYLOAD', int(1024, 10 * 1024 * 1024).default(65_536)),
+  /**
+   * Bytes written to one connection that its client has not read yet (the engine's write buffer
+   * plus the websocket's); past this the connection is cut. At least two of the largest acks.
+   * @default 4194304 (4 MiB)
+   */
+  socketMaxBufferedBytes: variable(
+    'SOCKET_MAX_BUFFERED',
+    int(2 * LIMITS.historyMaxBytes, 1024 ** 3).default(4_194_304),
+  ),
+  /** Sockets one user may hold open at once: cluster-wide with Redis, else per instance. @default 20 */
+  socketMaxPerUser: variable('SOCKET_MAX_PER_USER', int(1).default(20)),
+  /** Sockets one client IP may hold open on one instance. @default 200 */
+  socketMaxPerIp: variable('SOCKET_MAX_PER_IP', int(1).default(200)),
+  /** Socket.IO handshakes one client IP may start per window (cluster-wide with Redis). @default 60 */
+  handshakeRateLimit: variable('HANDSHAKE_RATE_LIMIT', int(1).default(60)),
+  /** @default 10 s */
+  handshakeRateWindowSec: variable('HANDSHAKE_RATE_WINDOW', int(1).default(10)),
   /** Socket activity renews the session at most this often per socket. @default 60 s */
   sessionTouchIntervalSec: variable('SESSION_TOUCH_INTERVAL', int(1).default(60)),
   /** Messages one user may send per window, over all their sockets (cluster-wide with Redis). @default 30 */

@@ -8,6 +8,7 @@ import type { Middleware, SharedSession } from '../session/session-middleware.js
 import { clientAddressCheck } from '../session/request-security.js';
 import type { AdapterConstructor } from './cluster-adapter.factory.js';
 import { drainGate, onlyForHandshake, originGate, screenHandshakes } from './engine-middlewares.js';
+import { capOutboundBuffers } from './outbound-buffer-cap.js';
 import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
 
@@ -74,6 +75,7 @@ export class SessionIoAdapter extends IoAdapter {
     server.engine.use(onlyForHandshake(session.middleware));
     server.engine.use(onlyForHandshake(passport.initialize() as Middleware));
     server.engine.use(onlyForHandshake(passport.session() as Middleware));
+    capOutboundBuffers(server.engine, config.socketMaxBufferedBytes);
     return server;
   }
 }

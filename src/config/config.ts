@@ -41,6 +41,8 @@ const trustProxy = z.string().transform((value, ctx): boolean | number | string[
 
 const secret = z.string().min(32, 'must be at least 32 characters');
 
+const MIN_BUFFERED = LIMITS.eventsInFlightMax * 2 * LIMITS.historyMaxBytes;
+
 const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema });
 
 /**
@@ -107,12 +109,15 @@ const VARIABLES = {
   socketMaxPayloadBytes: variable('SOCKET_MAX_PAYLOAD', int(1024, 10 * 1024 * 1024).default(65_536)),
   /**
    * Bytes written to one connection that its client has not read yet (the engine's write buffer
-   * plus the websocket's); past this the connection is cut. At least two of the largest acks.
+   * plus the websocket's); past this the connection is cut. At least what a client that reads
+   * normally may have queued at once: every event it may have in flight answered with the largest
+   * ack (a history page and its presence list, under two pages' worth). A polling client holds
+   * all of it between two polls.
    * @default 4194304 (4 MiB)
    */
   socketMaxBufferedBytes: variable(
     'SOCKET_MAX_BUFFERED',
-    int(2 * LIMITS.historyMaxBytes, 1024 ** 3).default(4_194_304),
+    int(MIN_BUFFERED, 1024 ** 3).default(Math.max(MIN_BUFFERED, 4_194_304)),
   ),
   /** Sockets one user may hold open at once: cluster-wide with Redis, else per instance. @default 20 */
   socketMaxPerUser: variable('SOCKET_MAX_PER_USER', int(1).default(20)),

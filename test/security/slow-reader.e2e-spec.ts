@@ -10,7 +10,7 @@ import { ack, chatClient, connected, type ChatClient } from '../helpers/sockets.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const MAX_BUFFERED = 1024 * 1024;
+const MAX_BUFFERED = LIMITS.eventsInFlightMax * 2 * LIMITS.historyMaxBytes;
 const HISTORY = 500;
 const TEXT = 'x'.repeat(LIMITS.messageTextMax);
 
@@ -21,7 +21,7 @@ const used = () => {
 };
 
 /**
- * Class 8 of issue 10: a socket that stops reading while asking for large acks (150 `room:join`s,
+ * Class 8 of issue 10: a socket that stops reading while asking for large acks (`room:join`s,
  * each about 2 MB of history) grew the server by 600 MB and was never cut. Each ack now fits
  * `LIMITS.historyMaxBytes`, each socket runs at most `LIMITS.eventsInFlightMax` events at once, and
  * a connection leaving more than `SOCKET_MAX_BUFFERED` bytes unread is cut.
@@ -73,6 +73,27 @@ describe('a client that stops reading while asking for large acks', () => {
     }
   });
 
+  it('answers events past LIMITS.eventsInFlightMax unanswered ones with RATE_LIMITED, without running them', async () => {
+    // Polling carries every queued packet in one request, so the server reads them all at once.
+    const reader = await connected(chatClient(t.url, { cookie, transport: 'polling' }));
+    try {
+      const count = LIMITS.eventsInFlightMax + 8;
+      const acks = await Promise.all(
+        Array.from({ length: count }, () => ack(reader, 'room:join', { roomId, after: '0'.repeat(16) })),
+      );
+      const refused = acks.filter((a) => !a.ok);
+      // Every event past the limit while the others run; one may finish before the last arrives.
+      expect(refused.length).toBeGreaterThan(0);
+      expect(count - refused.length).toBeGreaterThanOrEqual(LIMITS.eventsInFlightMax);
+      expect(refused[0]).toMatchObject({ error: { code: 'RATE_LIMITED', details: { retryAfterSec: 1 } } });
+      expect(await ack(reader, 'room:join', { roomId })).toMatchObject({ ok: true });
+      // All of it waited for the next poll, and a client that reads is never cut for that.
+      expect(reader.connected).toBe(true);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('is cut once it leaves SOCKET_MAX_BUFFERED unread, and the server stays within bounds', async () => {
     const raw = await RawEngineClient.open(t.url, { cookie });
     try {
@@ -89,13 +110,17 @@ describe('a client that stops reading while asking for large acks', () => {
       }, 5);
 
       raw.ws.pause();
-      for (let i = 0; i < 150; i++) {
-        raw.send(`42/chat,${i}${JSON.stringify(['room:join', { roomId, after: '0'.repeat(16) }])}`);
-      }
+      // The attacker keeps asking, a burst of as many as may run at once every few milliseconds,
+      // and reads nothing.
+      let id = 0;
+      const request = JSON.stringify(['room:join', { roomId, after: '0'.repeat(16) }]);
+      const flood = setInterval(() => {
+        for (let i = 0; i < LIMITS.eventsInFlightMax; i++) raw.send(`42/chat,${id++}${request}`);
+      }, 5);
       const reason = await Promise.race([
         cut,
         new Promise((_, reject) => setTimeout(() => reject(new Error('never cut')), 20_000)),
-      ]);
+      ]).finally(() => clearInterval(flood));
       expect(reason).toMatch(/^transport (close|error)$/);
       // Someone else is still served while the attack's last handlers finish.
       const started = Date.now();

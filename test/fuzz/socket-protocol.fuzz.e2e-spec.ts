@@ -302,7 +302,11 @@ describe('random Engine.IO / Socket.IO packet sequences from hostile clients', (
       { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, seed: SEED, endOnFailure: true },
     );
     errors.mockRestore();
-    if (result.failed) throw new Error(fc.defaultReportMessage(result) ?? 'fuzz run failed');
+    if (result.failed) {
+      throw new Error(`${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}`, {
+        cause: result.errorInstance,
+      });
+    }
     expect(result.numRuns, 'pairs of sequences run within the time limit').toBeGreaterThanOrEqual(
       Math.min(RUNS, 500),
     );

@@ -121,7 +121,7 @@ describe('a forged X-Forwarded-For without a trusted proxy', () => {
 
 describeWithBinary(
   requireBinary('redis-server'),
-  'sockets per user across instances (Redis)',
+  'sockets per user and handshakes per address across instances (Redis)',
   ([redisBinary]) => {
     let redis: Awaited<ReturnType<typeof startRedis>>;
     let one: TestApp;
@@ -129,7 +129,14 @@ describeWithBinary(
 
     beforeAll(async () => {
       redis = await startRedis(redisBinary);
-      const env = { DATA_DIR: tempDir(), REDIS_URL: redis.url, SOCKET_MAX_PER_USER: '3' };
+      const env = {
+        DATA_DIR: tempDir(),
+        REDIS_URL: redis.url,
+        SOCKET_MAX_PER_USER: '3',
+        HANDSHAKE_RATE_LIMIT: '10',
+        HANDSHAKE_RATE_WINDOW: '60',
+        TRUST_PROXY: 'loopback',
+      };
       one = await startApp(env);
       two = await startApp(env);
     });
@@ -139,20 +146,37 @@ describeWithBinary(
       await redis?.stop();
     });
 
+    // Each test from its own address, so that their handshakes count apart.
+    const headers = (address: string) => ({ 'X-Forwarded-For': address });
+
     it('counts a user’s sockets on every instance against one cap', async () => {
       const alice = await loggedInAgent(one.url);
-      await open(one, { cookie: alice.cookie });
-      const onTwo = await open(two, { cookie: alice.cookie });
-      await open(two, { auth: { token: await tokenOf(alice) } });
-      expect((await refusal(chatClient(one.url, { cookie: alice.cookie }))).data?.code).toBe(
+      const from = headers('203.0.113.10');
+      await open(one, { cookie: alice.cookie, headers: from });
+      const onTwo = await open(two, { cookie: alice.cookie, headers: from });
+      await open(two, { auth: { token: await tokenOf(alice) }, headers: from });
+      expect((await refusal(chatClient(one.url, { cookie: alice.cookie, headers: from }))).data?.code).toBe(
         'TOO_MANY_CONNECTIONS',
       );
-      expect((await refusal(chatClient(two.url, { cookie: alice.cookie }))).data?.code).toBe(
+      expect((await refusal(chatClient(two.url, { cookie: alice.cookie, headers: from }))).data?.code).toBe(
         'TOO_MANY_CONNECTIONS',
       );
 
       onTwo.close();
-      await vi.waitFor(() => open(one, { cookie: alice.cookie }), { timeout: 5000 });
+      await vi.waitFor(() => open(one, { cookie: alice.cookie, headers: from }), { timeout: 5000 });
+    });
+
+    it('counts handshakes from one address on every instance against one rate', async () => {
+      const alice = await loggedInAgent(one.url);
+      const from = headers('203.0.113.11');
+      for (let i = 0; i < 10; i++) {
+        (await open(i % 2 ? two : one, { cookie: alice.cookie, headers: from })).close();
+      }
+      for (const app of [one, two]) {
+        expect((await refusal(chatClient(app.url, { cookie: alice.cookie, headers: from }))).data?.code).toBe(
+          'RATE_LIMITED',
+        );
+      }
     });
 
     it('stops counting the sockets of an instance that stopped proving it is alive (crashed)', async () => {
@@ -164,8 +188,9 @@ describeWithBinary(
         await client.hSet('tether:sockets:instances', 'crashed:1', String(Date.now() - 1000));
         await client.hSet(`tether:sockets:user:${alice.user.id}`, 'crashed:1', '3');
         await client.hSet(`tether:sockets:user:${alice.user.id}`, 'never-heard-of:2', '3');
-        for (let i = 0; i < 3; i++) await open(i % 2 ? two : one, { cookie: alice.cookie });
-        expect((await refusal(chatClient(two.url, { cookie: alice.cookie }))).data?.code).toBe(
+        const from = headers('203.0.113.12');
+        for (let i = 0; i < 3; i++) await open(i % 2 ? two : one, { cookie: alice.cookie, headers: from });
+        expect((await refusal(chatClient(two.url, { cookie: alice.cookie, headers: from }))).data?.code).toBe(
           'TOO_MANY_CONNECTIONS',
         );
         const counts = await client.hGetAll(`tether:sockets:user:${alice.user.id}`);

@@ -176,8 +176,11 @@ async function startTether() {
       PORT: String(port),
       DATA_DIR: dataDir,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
-      // The per-user message limiter would otherwise refuse most of the load.
+      // The per-user message limiter and the connection caps would otherwise refuse most of the
+      // load: one user, one address.
       MESSAGE_RATE_LIMIT: '100000',
+      HANDSHAKE_RATE_LIMIT: '1000000',
+      SOCKET_MAX_PER_USER: '1000000',
     },
     timeoutMs: 30_000,
   }).catch((error) => {

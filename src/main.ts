@@ -1,4 +1,5 @@
 import { createApp, logProfile } from './app.factory.js';
+import { installProcessGuard } from './common/process-guard.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { StartupError } from './config/startup-error.js';
 
@@ -13,6 +14,8 @@ try {
     );
   }
   await app.listen(config.port);
+  // Only once serving: a failed boot must still end the process with its error.
+  installProcessGuard();
   logProfile(config);
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;

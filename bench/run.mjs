@@ -176,9 +176,11 @@ async function startTether() {
       PORT: String(port),
       DATA_DIR: dataDir,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
-      // The per-user message limiter would otherwise refuse most of the load, and the per-IP
-      // registration limiter most of the users.
+      // The per-user message limiter, the connection caps and the per-IP registration limiter
+      // would otherwise refuse most of the load: one user, one address.
       MESSAGE_RATE_LIMIT: '100000',
+      HANDSHAKE_RATE_LIMIT: '1000000',
+      SOCKET_MAX_PER_USER: '1000000',
       REGISTER_RATE_LIMIT: '100000',
     },
     timeoutMs: 30_000,

@@ -1,5 +1,7 @@
 import { createApp, logProfile } from './app.factory.js';
+import { installProcessGuard } from './common/process-guard.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './config/startup-error.js';
 
 try {
   const config = loadConfig();
@@ -12,9 +14,11 @@ try {
     );
   }
   await app.listen(config.port);
+  // Only once serving: a failed boot must still end the process with its error.
+  installProcessGuard();
   logProfile(config);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

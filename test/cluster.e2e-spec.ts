@@ -15,7 +15,7 @@ import {
   type ChatClient,
   type Transport,
 } from './helpers/sockets.js';
-import { sessionCookie, STRONG_PASSWORD, uniqueName } from './helpers/app.js';
+import { sessionCookie, STRONG_PASSWORD, UNCAPPED, uniqueName } from './helpers/app.js';
 
 interface Session {
   username: string;
@@ -39,7 +39,7 @@ describeWithBinary(
         dataDir,
         redisBinary,
         nginxBinary,
-        env: { SHUTDOWN_TIMEOUT: '5', MESSAGE_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '1000' },
+        env: { SHUTDOWN_TIMEOUT: '5', MESSAGE_RATE_LIMIT: '1000', ...UNCAPPED },
       });
     }, 120_000);
 

@@ -16,8 +16,10 @@ import { Presence } from '../realtime/presence.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
-import { MessageRateLimiter } from './message-rate-limiter.js';
+import type { MessageQuery } from '../rooms/message-store.js';
 import { RoomsService } from '../rooms/rooms.service.js';
+import { catchUp, historyPage } from './history-budget.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -46,11 +48,9 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     const room = await this.rooms.getVisible(roomId, socket.data.user.id);
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
-    const messages = await this.rooms.history(
-      roomId,
-      after ? { after, limit: LIMITS.joinCatchUpMax } : { limit: LIMITS.joinLatest },
-    );
-    return { ok: true, room, messages, online };
+    const read = (query: MessageQuery) => this.rooms.history(roomId, query);
+    const page = after ? await catchUp(read, after) : await historyPage(read, { limit: LIMITS.joinLatest });
+    return { ok: true, room, ...page, online };
   }
 
   @SubscribeMessage('room:leave')
@@ -74,7 +74,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   async fetch(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, ...query } = parseOrThrow(MessagesFetchSchema, payload);
     this.assertJoined(socket, roomId);
-    return { ok: true, messages: await this.rooms.history(roomId, query) };
+    return { ok: true, ...(await historyPage((q) => this.rooms.history(roomId, q), query)) };
   }
 
   @SubscribeMessage('presence:list')

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ERRORS, type ApiError, type ErrorCode } from '../protocol/errors.js';
+import { isUnavailable } from '../storage/unavailable.js';
 
 export type { ApiError, ErrorCode };
 
@@ -32,7 +33,8 @@ const generic = (code: ErrorCode): ApiError => ({ code, message: ERRORS[code].me
 
 /**
  * Maps anything thrown to a status and a client-safe body. Only `AppException`s carry their own
- * message; framework exceptions get a generic one for their status, everything else is INTERNAL.
+ * message; framework exceptions get a generic one for their status; a backing service out of reach
+ * is UNAVAILABLE (the client may try again); everything else is INTERNAL.
  */
 export function toApiError(error: unknown): { status: number; body: ApiError } {
   if (error instanceof AppException) {
@@ -43,6 +45,7 @@ export function toApiError(error: unknown): { status: number; body: ApiError } {
     const code = CODE_BY_STATUS[status] ?? (status < 500 ? 'VALIDATION' : 'INTERNAL');
     return { status: status < 500 ? status : 500, body: generic(code) };
   }
+  if (isUnavailable(error)) return { status: 503, body: generic('UNAVAILABLE') };
   const status = httpStatusOf(error);
   if (status !== undefined && status >= 400 && status < 500) {
     return { status, body: generic(CODE_BY_STATUS[status] ?? 'VALIDATION') };

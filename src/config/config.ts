@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LIMITS } from '../protocol/limits.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -39,6 +40,8 @@ const trustProxy = z.string().transform((value, ctx): boolean | number | string[
 });
 
 const secret = z.string().min(32, 'must be at least 32 characters');
+
+const MIN_BUFFERED = LIMITS.eventsInFlightMax * 2 * LIMITS.historyMaxBytes;
 
 const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema });
 
@@ -124,6 +127,26 @@ const VARIABLES = {
   httpKeepAliveTimeoutSec: variable('HTTP_KEEP_ALIVE_TIMEOUT', int(1, 3600).default(76)),
   /** Largest Socket.IO frame / polling body; larger closes that connection. @default 65536 bytes */
   socketMaxPayloadBytes: variable('SOCKET_MAX_PAYLOAD', int(1024, 10 * 1024 * 1024).default(65_536)),
+  /**
+   * Bytes written to one connection that its client has not read yet (the engine's write buffer
+   * plus the websocket's); past this the connection is cut. At least what a client that reads
+   * normally may have queued at once: every event it may have in flight answered with the largest
+   * ack (a history page and its presence list, under two pages' worth). A polling client holds
+   * all of it between two polls.
+   * @default 4194304 (4 MiB)
+   */
+  socketMaxBufferedBytes: variable(
+    'SOCKET_MAX_BUFFERED',
+    int(MIN_BUFFERED, 1024 ** 3).default(Math.max(MIN_BUFFERED, 4_194_304)),
+  ),
+  /** Sockets one user may hold open at once: cluster-wide with Redis, else per instance. @default 20 */
+  socketMaxPerUser: variable('SOCKET_MAX_PER_USER', int(1).default(20)),
+  /** Sockets one client IP may hold open on one instance. @default 200 */
+  socketMaxPerIp: variable('SOCKET_MAX_PER_IP', int(1).default(200)),
+  /** Socket.IO handshakes one client IP may start per window (cluster-wide with Redis). @default 60 */
+  handshakeRateLimit: variable('HANDSHAKE_RATE_LIMIT', int(1).default(60)),
+  /** @default 10 s */
+  handshakeRateWindowSec: variable('HANDSHAKE_RATE_WINDOW', int(1).default(10)),
   /** Socket activity renews the session at most this often per socket. @default 60 s */
   sessionTouchIntervalSec: variable('SESSION_TOUCH_INTERVAL', int(1).default(60)),
   /** Messages one user may send per window, over all their sockets (cluster-wide with Redis). @default 30 */

@@ -18,8 +18,12 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: 'Conflict' },
   VALIDATION: { status: 400, message: 'Invalid request' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many open connections' },
+  CONNECTION_REUSED: { status: 409, message: 'This connection already carried a socket; open a new one' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  /** A backing service (database, cache) cannot be reached or cannot take the write right now. */
+  UNAVAILABLE: { status: 503, message: 'Service temporarily unavailable; try again shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -28,6 +28,15 @@ export const LIMITS = {
   joinLatest: 50,
   /** `room:join` with `after`: at most this many messages after it. */
   joinCatchUpMax: 500,
+  /**
+   * Bytes of JSON one history page (`room:join`, `messages:fetch`) may carry, whatever its count:
+   * a page cut to fit says `truncated: true` and ends at the side nearest its cursor.
+   */
+  historyMaxBytes: 131_072,
+  /** Users a presence list (`room:join`, `presence:list`) names at most. */
+  onlineListMax: 100,
+  /** Events one socket may have awaiting their acks; more are answered `RATE_LIMITED` at once. */
+  eventsInFlightMax: 16,
 } as const;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;

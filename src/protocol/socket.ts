@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiError } from './errors.js';
+import type { ApiError, ErrorCode } from './errors.js';
 import { MessageIdSchema } from './http.js';
 import { LIMITS } from './limits.js';
 import { MessageSchema, RoomSchema, UserSchema } from './models.js';
@@ -44,7 +44,10 @@ export const MessagesFetchSchema = z.strictObject({
 export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-/** The `err.data.code` values a refused handshake carries in its `connect_error`. */
+/**
+ * The `err.data.code` values a refused handshake carries in its `connect_error` (`RATE_LIMITED`
+ * with `details.retryAfterSec`).
+ */
 export const CONNECT_ERROR_CODES = [
   'UNAUTHENTICATED',
   'SESSION_EXPIRED',
@@ -52,7 +55,11 @@ export const CONNECT_ERROR_CODES = [
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
   'NOT_FOUND',
-] as const;
+  'CONNECTION_REUSED',
+  'TOO_MANY_CONNECTIONS',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const satisfies readonly ErrorCode[];
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
 export const PresenceEventSchema = z.object({
@@ -64,14 +71,28 @@ export const TypingEventSchema = z.object({ roomId: z.string(), user: UserSchema
 export const SessionEndedEventSchema = z.object({ reason: z.enum(SESSION_END_REASONS) });
 
 /** Every client event with its payload and the result its `{ok: true}` ack carries. */
+/**
+ * Set when a history page was cut to `LIMITS.historyMaxBytes`: it holds the messages nearest its
+ * cursor (the first ones after `after`, else the newest), and the rest is one more fetch away.
+ */
+const TruncatedSchema = z.literal(true).optional();
+
 export const CLIENT_EVENTS = {
   'room:join': {
     payload: RoomJoinSchema,
-    result: z.object({ room: RoomSchema, messages: z.array(MessageSchema), online: z.array(UserSchema) }),
+    result: z.object({
+      room: RoomSchema,
+      messages: z.array(MessageSchema),
+      truncated: TruncatedSchema,
+      online: z.array(UserSchema),
+    }),
   },
   'room:leave': { payload: RoomRefSchema, result: z.object({}) },
   'message:send': { payload: MessageSendSchema, result: z.object({ message: MessageSchema }) },
-  'messages:fetch': { payload: MessagesFetchSchema, result: z.object({ messages: z.array(MessageSchema) }) },
+  'messages:fetch': {
+    payload: MessagesFetchSchema,
+    result: z.object({ messages: z.array(MessageSchema), truncated: TruncatedSchema }),
+  },
   'presence:list': { payload: RoomRefSchema, result: z.object({ online: z.array(UserSchema) }) },
   typing: { payload: RoomRefSchema, result: z.object({}) },
 } as const;

@@ -1,9 +1,9 @@
-import { createAdapter as createMongoAdapter } from '@socket.io/mongo-adapter';
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
-import { ensureAdapterCollection } from '../storage/mongo/mongo-connection.js';
+import { ensureAdapterCollection } from '../storage/mongo/mongo-adapter-collection.js';
+import { createMongoAdapter } from './mongo-adapter.js';
 
 /** What `Server#adapter()` accepts. */
 export type AdapterConstructor = NonNullable<Parameters<Server['adapter']>[0]>;
@@ -27,7 +27,7 @@ export async function createClusterAdapter(
       // It stores handshakes (cookies, tokens) and socket data for cross-node queries: the
       // collection must be readable by Tether only. Documents expire through a TTL index.
       const events = await ensureAdapterCollection(connections.mongo!.db);
-      return createMongoAdapter(events, { addCreatedAtField: true }) as AdapterConstructor;
+      return createMongoAdapter(events) as unknown as AdapterConstructor;
     }
   }
 }

@@ -1,6 +1,8 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { finalize, type Observable } from 'rxjs';
+import { finalize, throwError, type Observable } from 'rxjs';
+import { AppException } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { LIMITS } from '../protocol/limits.js';
 import type { ChatNamespace } from './socket-types.js';
 
 /**
@@ -44,13 +46,35 @@ export class GracefulShutdown {
   }
 }
 
-/** Counts running event handlers for `GracefulShutdown`. */
+/**
+ * Counts running event handlers: all of them for `GracefulShutdown`, and each socket's, because
+ * every running handler holds its reads and its ack in memory and a client could start any number
+ * of them without reading one answer. Past `LIMITS.eventsInFlightMax` an event is answered
+ * `RATE_LIMITED` without running.
+ */
 @Injectable()
 export class InFlightInterceptor implements NestInterceptor {
+  private readonly perSocket = new WeakMap<object, number>();
+
   constructor(private readonly shutdown: GracefulShutdown) {}
 
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const socket = context.switchToWs().getClient<object>();
+    const running = this.perSocket.get(socket) ?? 0;
+    if (running >= LIMITS.eventsInFlightMax) {
+      return throwError(
+        () => new AppException('RATE_LIMITED', 'Too many unanswered events; wait for their acks', TOO_MANY),
+      );
+    }
+    this.perSocket.set(socket, running + 1);
     this.shutdown.begin();
-    return next.handle().pipe(finalize(() => this.shutdown.end()));
+    return next.handle().pipe(
+      finalize(() => {
+        this.shutdown.end();
+        this.perSocket.set(socket, (this.perSocket.get(socket) ?? 1) - 1);
+      }),
+    );
   }
 }
+
+const TOO_MANY = { retryAfterSec: 1 };

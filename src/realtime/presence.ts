@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LIMITS } from '../protocol/limits.js';
 import type { User } from '../protocol/models.js';
 import { chatRoom, type ChatSocket } from './socket-types.js';
 
@@ -46,8 +47,8 @@ export class Presence {
   }
 
   private async announceIfGone(socket: ChatSocket, roomId: string): Promise<void> {
-    const user = socket.data.user;
     try {
+      const user = socket.data.user;
       if ((await this.socketsOf(socket, roomId)).some((u) => u.id === user.id)) return;
       socket.nsp.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
     } catch (error) {
@@ -66,6 +67,7 @@ export class Presence {
   }
 }
 
+/** One entry per user, at most `LIMITS.onlineListMax` of them, so no ack grows with the room. */
 function unique(users: User[]): User[] {
-  return [...new Map(users.map((u) => [u.id, u])).values()];
+  return [...new Map(users.map((u) => [u.id, u])).values()].slice(0, LIMITS.onlineListMax);
 }

@@ -5,9 +5,12 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppConfig } from '../config/config.js';
 import type { Middleware, SharedSession } from '../session/session-middleware.js';
+import { clientAddressCheck } from '../session/request-security.js';
 import type { AdapterConstructor } from './cluster-adapter.factory.js';
+import { drainGate, onlyForHandshake, originGate, screenHandshakes } from './engine-middlewares.js';
+import { capOutboundBuffers } from './outbound-buffer-cap.js';
+import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
-import { drainGate, onlyForHandshake, originGate } from './engine-middlewares.js';
 
 export interface SessionIoAdapterDeps {
   config: AppConfig;
@@ -27,7 +30,7 @@ export interface SessionIoAdapterDeps {
  */
 export class SessionIoAdapter extends IoAdapter {
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly deps: SessionIoAdapterDeps,
   ) {
     super(app);
@@ -49,10 +52,13 @@ export class SessionIoAdapter extends IoAdapter {
         const origin = req.headers.origin;
         callback(null, origin === undefined || policy.isAllowedOrigin(origin, req));
       },
+      // No connection state recovery: it trusts the client's `pid` (a foreign one inherits
+      // another socket's rooms), writes the missed packets before any middleware can refuse the
+      // socket, and keeps every broadcast for minutes (unbounded on the Mongo adapter). Clients
+      // catch up with `room:join {after}` from the message store instead.
+      connectionStateRecovery: undefined,
       cors:
         policy.explicitOrigins.length > 0 ? { origin: policy.explicitOrigins, credentials: true } : undefined,
-      // Recovery skips namespace middlewares by default; ours re-checks the session.
-      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
       ...(cluster ? { adapter: cluster } : {}),
       cookie: false,
     };
@@ -65,9 +71,11 @@ export class SessionIoAdapter extends IoAdapter {
     );
     server.engine.use(originGate(policy));
     server.engine.use(drainGate(isDraining));
+    server.engine.use(screenHandshakes(this.app.get(SocketCaps), clientAddressCheck(config.trustProxy)));
     server.engine.use(onlyForHandshake(session.middleware));
     server.engine.use(onlyForHandshake(passport.initialize() as Middleware));
     server.engine.use(onlyForHandshake(passport.session() as Middleware));
+    capOutboundBuffers(server.engine, config.socketMaxBufferedBytes);
     return server;
   }
 }

@@ -1,22 +1,25 @@
 import type { Socket } from 'socket.io';
-import { ERRORS, type ErrorCode } from '../protocol/errors.js';
+import { ERRORS } from '../protocol/errors.js';
+import type { ConnectErrorCode } from '../protocol/socket.js';
 
 /** How long a refused transport may take to read its CONNECT_ERROR before it is cut. */
 const REFUSED_GRACE_MS = 2_000;
 
 /**
  * Refuses a connection in namespace middleware: the client gets `connect_error` with
- * `err.data = {code, message}`, then the server closes the transport, so an unauthenticated
- * connection never lingers.
+ * `err.data = {code, message, details?}`, then the server closes the transport, so an
+ * unauthenticated connection never lingers.
  */
 export function refuseConnection(
   socket: Socket,
   next: (err?: Error) => void,
-  code: ErrorCode,
+  code: ConnectErrorCode,
   message: string = ERRORS[code].message,
+  details?: unknown,
 ): void {
   const conn = socket.conn;
-  next(Object.assign(new Error(message), { data: { code, message } }));
+  const data = details === undefined ? { code, message } : { code, message, details };
+  next(Object.assign(new Error(message), { data }));
   // Socket.IO queues the CONNECT_ERROR on the next tick; close() waits for it to be written.
   setImmediate(() => conn.close());
   setTimeout(() => conn.close(true), REFUSED_GRACE_MS).unref();

@@ -58,8 +58,6 @@ export class SocketRenewal implements OnModuleDestroy {
     const entry: Tracked = { sid, lastTouch: 0 };
     this.tracked.set(socket.id, entry);
     if (!sid) this.schedule(socket, entry, expiresAt);
-    // A transport that closes before the connection completes never emits `disconnect`.
-    socket.conn.once('close', () => this.forget(socket));
   }
 
   /** On connection: every incoming packet counts as activity. */
@@ -68,11 +66,11 @@ export class SocketRenewal implements OnModuleDestroy {
       this.activity(socket);
       next();
     });
-    socket.on('disconnect', () => this.forget(socket));
     this.activity(socket);
   }
 
-  private forget(socket: ChatSocket): void {
+  /** When the socket ends (disconnected, or its transport closed before it connected). */
+  forget(socket: ChatSocket): void {
     clearTimeout(this.tracked.get(socket.id)?.timer);
     this.tracked.delete(socket.id);
   }
@@ -103,6 +101,8 @@ export class SocketRenewal implements OnModuleDestroy {
   private schedule(socket: ChatSocket, entry: Tracked, expiresAt: number): void {
     socket.data.expiresAt = expiresAt;
     clearTimeout(entry.timer);
+    // A renewal that finished after the socket ended must not hold it in a timer for a day.
+    if (this.tracked.get(socket.id) !== entry) return;
     entry.timer = setTimeout(
       () => {
         this.checkExpiry(socket, entry).catch((error: unknown) =>

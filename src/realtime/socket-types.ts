@@ -12,7 +12,11 @@ export interface SocketData {
   via: 'session' | 'ticket' | 'token';
 }
 
-type InterServerEvents = Record<string, never>;
+/** Between instances, through the cluster adapter: a revocation each instance applies to its own sockets. */
+export const REVOKED_EVENT = 'session:revoked';
+type InterServerEvents = {
+  [REVOKED_EVENT]: (revocation: unknown, confirm: (applied: boolean) => void) => void;
+};
 
 export type ChatNamespace = Namespace<
   ClientToServerEvents,

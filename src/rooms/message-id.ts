@@ -1,6 +1,8 @@
 /**
- * Message ids are a global sequence number, zero-padded so that string order is creation order
- * (within a room and across rooms). Every store uses this one format (`MESSAGE_ID_PATTERN`).
+ * Message ids are a global sequence number, zero-padded so that string order is numeric order:
+ * within a room the order messages were committed in (`MessageStore.append` states the guarantee),
+ * across rooms the order their ids were taken in. Every store uses this one format
+ * (`MESSAGE_ID_PATTERN`).
  */
 const WIDTH = 16;
 

@@ -20,6 +20,11 @@ export interface MessageStore {
   /**
    * Stores the message unless its author already stored one with the same `clientMsgId`, in which
    * case the stored one is returned with `created: false`. Concurrent duplicates store exactly one.
+   *
+   * Ids (see `message-id.ts`) are unique and, within a room, increase in commit order: once `list`
+   * shows a message, every message of its room with a smaller id is already visible too, so a
+   * reader paging with `after` misses nothing. Ids may skip values; across rooms they only follow
+   * the order in which they were taken.
    */
   append(message: NewMessage): Promise<{ message: Message; created: boolean }>;
   /**

@@ -1,11 +1,28 @@
+import type { OnModuleInit } from '@nestjs/common';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError, MONGO_COLLECTIONS, nextSequence } from '../storage/mongo/mongo-connection.js';
+import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
+import { nextSequence, raiseSequence } from '../storage/mongo/mongo-counters.js';
+import { inTransaction } from '../storage/mongo/mongo-transaction.js';
 import { toPublicUser } from '../users/user-store.js';
 import type { Message } from '../protocol/models.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import type { MessageQuery, MessageStore, NewMessage } from './message-store.js';
+import {
+  appendInCommitOrder,
+  toDuplicateMessageError,
+  type AppendOperations,
+} from './mongo-message-append.js';
 
 type MessageDocument = Omit<Message, 'id'> & { _id: string };
+
+interface RoomLockDocument {
+  _id: string;
+  /** Appends committed to the room; incremented so that every append really writes the lock. */
+  appends: number;
+}
+
+/** The counter of message ids, in the counters collection. */
+const MESSAGE_COUNTER = MONGO_COLLECTIONS.messages;
 
 const toMessage = ({ _id, roomId, author, text, clientMsgId, createdAt }: MessageDocument): Message => ({
   id: _id,
@@ -16,6 +33,8 @@ const toMessage = ({ _id, roomId, author, text, clientMsgId, createdAt }: Messag
   createdAt,
 });
 
+const toDocument = ({ id, ...rest }: Message): MessageDocument => ({ _id: id, ...rest });
+
 /**
  * SQLite compares cursors as numbers; rewriting a cursor into the id format makes the string
  * comparison here agree for any numeric cursor. Non-numeric ones match nothing in either store.
@@ -25,37 +44,56 @@ const cursor = (id: string, round: (n: number) => number): string | null => {
   return Number.isNaN(seq) ? null : formatMessageId(Math.max(0, round(seq)));
 };
 
-/** Needs the indexes of `ensureMongoIndexes`. */
-export class MongoMessageStore implements MessageStore {
+/** Needs the collections and indexes of `ensureMongoIndexes`, and a replica set (transactions). */
+export class MongoMessageStore implements MessageStore, OnModuleInit {
   private readonly messages: Collection<MessageDocument>;
+  private readonly locks: Collection<RoomLockDocument>;
 
   constructor(private readonly db: Db) {
     this.messages = db.collection<MessageDocument>(MONGO_COLLECTIONS.messages);
+    this.locks = db.collection<RoomLockDocument>(MONGO_COLLECTIONS.messageRoomLocks);
   }
 
-  async append(message: NewMessage): Promise<{ message: Message; created: boolean }> {
-    const document: MessageDocument = {
-      _id: formatMessageId(await nextSequence(this.db, MONGO_COLLECTIONS.messages)),
-      roomId: message.roomId,
-      author: toPublicUser(message.author),
-      text: message.text,
-      clientMsgId: message.clientMsgId,
-      createdAt: new Date().toISOString(),
-    };
-    try {
-      await this.messages.insertOne(document);
-      return { message: toMessage(document), created: true };
-    } catch (error) {
-      // The unique (author.id, clientMsgId) index settles concurrent retries across processes: the
-      // loser stores nothing and reads the winner's message.
-      if (!isDuplicateKeyError(error)) throw error;
-      const stored = await this.messages.findOne({
-        'author.id': message.author.id,
-        clientMsgId: message.clientMsgId,
-      });
-      if (!stored) throw error;
-      return { message: toMessage(stored), created: false };
-    }
+  /** At boot: a database restored from a backup may hold ids its counter has not reached. */
+  async onModuleInit(): Promise<void> {
+    await this.raiseCounter();
+  }
+
+  append(message: NewMessage): Promise<{ message: Message; created: boolean }> {
+    return appendInCommitOrder(this.operations, message);
+  }
+
+  private readonly operations: AppendOperations = {
+    transaction: (work) =>
+      inTransaction(this.db.client, (session) =>
+        work({
+          lockRoom: async (roomId) => {
+            await this.locks.updateOne({ _id: roomId }, { $inc: { appends: 1 } }, { upsert: true, session });
+          },
+          nextId: () => nextSequence(this.db, MESSAGE_COUNTER),
+          insert: async (message) => {
+            try {
+              await this.messages.insertOne(toDocument(message), { session });
+            } catch (error) {
+              throw isDuplicateKeyError(error) ? toDuplicateMessageError(error) : error;
+            }
+          },
+        }),
+      ),
+    raiseCounter: () => this.raiseCounter(),
+    findByClientMsgId: async (authorId, clientMsgId) => {
+      const stored = await this.messages.findOne({ 'author.id': authorId, clientMsgId });
+      return stored && toMessage(stored);
+    },
+  };
+
+  private async raiseCounter(): Promise<void> {
+    const [newest] = await this.messages
+      .find({}, { projection: { _id: 1 } })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray();
+    if (newest) await raiseSequence(this.db, MESSAGE_COUNTER, parseMessageId(newest._id));
   }
 
   async list(roomId: string, query: MessageQuery): Promise<Message[]> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
+import { inTransaction } from '../storage/mongo/mongo-transaction.js';
 import { GENERAL_ROOM_ID } from '../protocol/limits.js';
 import type { Room } from '../protocol/models.js';
 import { OwnedRoomLimitError } from './room-store.js';
@@ -42,23 +43,21 @@ export class MongoRoomStore implements RoomStore {
   async create(input: NewRoom, maxOwned = Number.POSITIVE_INFINITY): Promise<Room> {
     const room: Room = { id: randomUUID(), createdAt: new Date().toISOString(), ...input };
     const { id, ...rest } = room;
-    await this.db.client.withSession((session) =>
-      session.withTransaction(async () => {
-        // Every creation by one owner writes this document, so two concurrent transactions conflict
-        // and one is retried after the other commits: its count cannot miss the other's room (a
-        // count alone is write skew under snapshot isolation).
-        await this.owners.updateOne(
-          { _id: input.ownerId },
-          { $inc: { creations: 1 } },
-          { upsert: true, session },
-        );
-        if ((await this.rooms.countDocuments({ ownerId: input.ownerId }, { session })) >= maxOwned) {
-          throw new OwnedRoomLimitError(maxOwned);
-        }
-        await this.members.insertOne({ roomId: id, userId: room.ownerId }, { session });
-        await this.rooms.insertOne({ _id: id, ...rest }, { session });
-      }),
-    );
+    await inTransaction(this.db.client, async (session) => {
+      // Every creation by one owner writes this document, so two concurrent transactions conflict
+      // and one is retried after the other commits: its count cannot miss the other's room (a
+      // count alone is write skew under snapshot isolation).
+      await this.owners.updateOne(
+        { _id: input.ownerId },
+        { $inc: { creations: 1 } },
+        { upsert: true, session },
+      );
+      if ((await this.rooms.countDocuments({ ownerId: input.ownerId }, { session })) >= maxOwned) {
+        throw new OwnedRoomLimitError(maxOwned);
+      }
+      await this.members.insertOne({ roomId: id, userId: room.ownerId }, { session });
+      await this.rooms.insertOne({ _id: id, ...rest }, { session });
+    });
     return room;
   }
 

@@ -19,11 +19,24 @@ export function secureRequestCheck(trustProxy: AppConfig['trustProxy']): (req: I
   };
 }
 
+/**
+ * The client's address of a raw request (Express or Engine.IO), as Express's `req.ip` computes it:
+ * the first address in `X-Forwarded-For`, walking back from the peer, that is not a trusted proxy.
+ */
+export function clientAddressCheck(trustProxy: AppConfig['trustProxy']): (req: IncomingMessage) => string {
+  const trust = expressTrust(trustProxy);
+  return (req) => proxyaddr(req, trust);
+}
+
 /** Whether the immediate peer is a proxy we trust to tell us the original protocol. */
 function compileTrust(trustProxy: AppConfig['trustProxy']): (address: string) => boolean {
-  if (trustProxy === true) return () => true;
-  if (trustProxy === false) return () => false;
-  if (typeof trustProxy === 'number') return () => trustProxy > 0;
-  const trust = proxyaddr.compile(trustProxy);
+  const trust = expressTrust(trustProxy);
   return (address) => address !== '' && trust(address, 0);
+}
+
+/** Express's `trust proxy` setting as proxy-addr's trust function (address, hop from the peer). */
+function expressTrust(trustProxy: AppConfig['trustProxy']): (address: string, hop: number) => boolean {
+  if (typeof trustProxy === 'boolean') return () => trustProxy;
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return proxyaddr.compile(trustProxy);
 }

@@ -4,8 +4,10 @@ import type { Store } from 'express-session';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
+import { MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import { FastMissFileStore } from './file-session-store.js';
 import { guardedSessionStore } from './guarded-session-store.js';
+import { sessionHash } from './session-hash.js';
 
 /**
  * The express-session store for the configured profile, on the shared clients. Whichever it is,
@@ -25,10 +27,16 @@ function backingStore(config: AppConfig, connections: Connections): Store {
     case 'mongo':
       return MongoStore.create({
         client: connections.mongo!.client,
-        collectionName: 'sessions',
+        dbName: connections.mongo!.db.databaseName,
+        collectionName: MONGO_COLLECTIONS.sessions,
         ttl: ttlSec,
         stringify: false,
-        autoRemove: 'native',
+        // `ensureMongoIndexes` creates the expiry index at boot: connect-mongo's own attempt would
+        // be an unhandled rejection should it conflict with an existing index.
+        autoRemove: 'disabled',
+        // get, set, touch and destroy all look the document up by this: the collection holds no
+        // session id, which is a bearer secret, only its hash.
+        transformId: sessionHash,
       });
   }
 }

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import { createClient } from 'redis';
 import type { AppConfig } from '../config/config.js';
-import { connectMongo, ensureMongoIndexes } from './mongo/mongo-connection.js';
+import { connectMongo } from './mongo/mongo-connection.js';
+import { ensureMongoIndexes } from './mongo/mongo-indexes.js';
 
 const createRedis = (url: string) => createClient({ url });
 export type RedisClient = ReturnType<typeof createRedis>;
@@ -27,8 +28,12 @@ export async function openConnections(config: AppConfig): Promise<Connections> {
   const connections: Connections = {};
   try {
     if (usesMongo(config)) {
+      // With Tether's client defaults (bounded timeouts, w: majority) unless MONGO_URL sets them.
       connections.mongo = await connectMongo(config.mongoUrl!);
-      await ensureMongoIndexes(connections.mongo.db);
+      await ensureMongoIndexes(connections.mongo.db, {
+        data: config.dataStore === 'mongo',
+        sessions: config.sessionStore === 'mongo',
+      });
     }
     if (config.redisUrl) {
       const logger = new Logger('Redis');

@@ -72,6 +72,48 @@ export function describeMessageStoreContract(
       expect(theirs.created).toBe(true);
     });
 
+    it('gives ids in commit order under concurrent sends: a reader paging with after misses none', async () => {
+      const roomId = await newRoom();
+      const writers = 4;
+      const perWriter = 15;
+      let writing = true;
+      const seen: string[] = [];
+      const read = async () => {
+        const page = await messages.list(roomId, { after: seen.at(-1) ?? '0', limit: 100 });
+        seen.push(...page.map((m) => m.id));
+      };
+      const reader = (async () => {
+        while (writing) await read();
+        await read();
+      })();
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < perWriter; i++) await send(roomId, `w${w} m${i}`);
+        }),
+      );
+      writing = false;
+      await reader;
+
+      const stored = (await messages.list(roomId, { limit: 100 })).map((m) => m.id);
+      expect(stored).toHaveLength(writers * perWriter);
+      expect([...stored].sort()).toEqual(stored);
+      expect(new Set(stored).size).toBe(stored.length);
+      // Had an id become visible before a smaller one committed, the reader would have skipped it.
+      expect(seen).toEqual(stored);
+    });
+
+    it('stores concurrent sends to different rooms, each in its room', async () => {
+      const rooms = await Promise.all([newRoom(), newRoom(), newRoom()]);
+      await Promise.all(rooms.flatMap((roomId) => [send(roomId, 'a'), send(roomId, 'b'), send(roomId, 'c')]));
+      for (const roomId of rooms) {
+        expect((await messages.list(roomId, { limit: 10 })).map((m) => m.text).sort()).toEqual([
+          'a',
+          'b',
+          'c',
+        ]);
+      }
+    });
+
     it('pages with after and before cursors, oldest first, within one room', async () => {
       const roomId = await newRoom();
       const elsewhere = await newRoom();

@@ -21,19 +21,23 @@ export function tempDir(prefix = 'tether-test-'): string {
 }
 
 /**
+ * Every test client connects from 127.0.0.1, most as a handful of users: the connection caps and
+ * the registration limit per address would refuse whole suites. Tests of those set their own.
+ */
+export const UNCAPPED = {
+  HANDSHAKE_RATE_LIMIT: '1000000',
+  SOCKET_MAX_PER_IP: '1000000',
+  SOCKET_MAX_PER_USER: '1000000',
+  REGISTER_RATE_LIMIT: '1000000',
+};
+
+/**
  * The real application on a free port (or `env.PORT`, to restart on the same one) with a fresh
  * data directory (unless `env.DATA_DIR` is given).
  */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
-  // Every test registers its users from 127.0.0.1; the registration limit has its own tests.
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    REGISTER_RATE_LIMIT: '100000',
-    ...env,
-    DATA_DIR: dataDir,
-  });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', ...UNCAPPED, ...env, DATA_DIR: dataDir });
   const app = await createApp(config);
   await app.listen(config.port, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

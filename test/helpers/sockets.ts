@@ -13,11 +13,13 @@ export interface ClientOptions {
   origin?: string;
   auth?: Record<string, unknown>;
   reconnection?: boolean;
+  /** More request headers (`X-Forwarded-For`, ...). */
+  headers?: Record<string, string>;
 }
 
 /** A real socket.io-client socket on `/chat`, not yet connected. */
 export function chatClient(url: string, options: ClientOptions = {}): ChatClient {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.Cookie = options.cookie;
   if (options.origin) headers.Origin = options.origin;
   return io(`${url}/chat`, {
@@ -49,12 +51,12 @@ export function connected(socket: ChatClient, timeoutMs = 5000): Promise<ChatCli
 /** Connects and resolves with the `connect_error` (and whether `connect` fired). */
 export async function refusal(
   socket: ChatClient,
-): Promise<{ message: string; data?: { code: string; message: string } }> {
+): Promise<{ message: string; data?: { code: string; message: string; details?: unknown } }> {
   let sawConnect = false;
   socket.on('connect', () => (sawConnect = true));
   const err = await connected(socket).then(
     () => null,
-    (e: Error & { data?: { code: string; message: string } }) => e,
+    (e: Error & { data?: { code: string; message: string; details?: unknown } }) => e,
   );
   socket.close();
   if (!err || sawConnect) throw new Error('expected the connection to be refused');

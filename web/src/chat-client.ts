@@ -19,6 +19,10 @@ const CATCH_UP_OVERLAP = 20;
 /** `room:join {after}` returns at most this many; more means fetch the rest. */
 const CATCH_UP_LIMIT = 500;
 const TYPING_SHOW_MS = 3_000;
+/** When a refusal for now (too many connections) names no wait of its own. */
+const REFUSED_RETRY_SEC = 10;
+/** Handshake refusals that pass with time; any other refusal ends the chat. */
+const REFUSED_FOR_NOW = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS']);
 const TYPING_EMIT_EVERY_MS = 2_000;
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -74,6 +78,7 @@ export class ChatClient {
   private readonly socket: ChatSocket;
   private lastTypingEmit = 0;
   private ended = false;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly me: User,
@@ -95,6 +100,7 @@ export class ChatClient {
   /** Ends this tab's socket for good (logout, or the server ended the session). */
   stop(): void {
     this.ended = true;
+    clearTimeout(this.reconnectTimer);
     this.socket.disconnect();
     for (const state of this.rooms.values()) for (const t of state.typing.values()) clearTimeout(t.timer);
   }
@@ -196,10 +202,18 @@ export class ChatClient {
         this.onChange({ type: 'connection', state: 'reconnecting' });
       }
     });
-    s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    s.on('connect_error', (err: Error & { data?: Partial<ApiError> }) => {
       if (this.ended) return;
       const code = err.data?.code;
-      if (code !== undefined || !s.active) {
+      if (code !== undefined && REFUSED_FOR_NOW.has(code)) {
+        // socket.io-client gives up after a refusal; this one passes, so connect again later.
+        const details = err.data?.details as { retryAfterSec?: number } | undefined;
+        this.reconnectTimer = setTimeout(
+          () => s.connect(),
+          (details?.retryAfterSec ?? REFUSED_RETRY_SEC) * 1000,
+        );
+        this.onChange({ type: 'connection', state: 'reconnecting' });
+      } else if (code !== undefined || !s.active) {
         this.stop();
         this.onChange({ type: 'ended', reason: code === 'SESSION_EXPIRED' ? 'expired' : 'unauthenticated' });
       } else {
@@ -248,7 +262,7 @@ export class ChatClient {
     // id order, so the newest one seen does not prove that everything before it arrived. The
     // overlap comes back again and is dropped by `merge`.
     const after = state.messages[Math.max(0, state.messages.length - 1 - CATCH_UP_OVERLAP)]?.id;
-    let res: Ack<{ room: Room; messages: Message[]; online: User[] }>;
+    let res: Ack<{ room: Room; messages: Message[]; truncated?: true; online: User[] }>;
     try {
       res = await this.socket
         .timeout(ACK_TIMEOUT_MS)
@@ -265,9 +279,12 @@ export class ChatClient {
     state.room = res.room;
     state.joined = true;
     state.online = new Map(res.online.map((u) => [u.id, u]));
-    if (after === undefined) state.hasOlder = res.messages.length >= PAGE_SIZE;
+    // A page cut to the server's byte budget has more behind it whatever its length.
+    if (after === undefined) state.hasOlder = res.messages.length >= PAGE_SIZE || res.truncated === true;
     this.merge(state, res.messages, after !== undefined);
-    if (after !== undefined && res.messages.length >= CATCH_UP_LIMIT) await this.catchUp(state);
+    if (after !== undefined && (res.messages.length >= CATCH_UP_LIMIT || res.truncated)) {
+      await this.catchUp(state);
+    }
     for (const pending of state.pending.values()) {
       if (pending.error === undefined) void this.transmit(pending);
     }
@@ -282,7 +299,7 @@ export class ChatClient {
         .catch(() => undefined);
       if (!res?.ok) return;
       this.merge(state, res.messages, true);
-      if (res.messages.length < 100) return;
+      if (res.messages.length < 100 && !res.truncated) return;
     }
   }
 

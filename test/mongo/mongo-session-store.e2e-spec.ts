@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config/config.js';
 import { sessionHash } from '../../src/session/session-hash.js';
+import { newSessionId } from '../../src/session/session-id.js';
 import { createSessionStore } from '../../src/session/session-store.factory.js';
 import { closeConnections, openConnections, type Connections } from '../../src/storage/connections.js';
 import { FakeMongoServer } from './fake-mongo-server.js';
@@ -44,7 +45,7 @@ describe('the MongoDB session store, on the wire', () => {
       });
 
   it('keeps only the hash of a session id: set, get, touch and destroy all address sessionHash(sid)', async () => {
-    const sid = randomUUID();
+    const sid = newSessionId();
     const hash = sessionHash(sid);
     const since = fake.received.length;
     await promisify(store.set.bind(store))(sid, session());

@@ -53,7 +53,7 @@ describe('MongoDB setup at boot', () => {
       expect(new Set(names)).toEqual(new Set(['_id_', 'author_client_msg', 'by_room']));
       // Transactions write to these; they exist before the first one.
       const created = fake.received.filter((c) => c.name === 'create').map((c) => c.command.create);
-      expect(new Set(created)).toEqual(new Set(['message_room_locks', 'counters']));
+      expect(new Set(created)).toEqual(new Set(['message_room_locks', 'counters', 'room_owners']));
     });
 
     it('keeps an index someone made on the same key with another name, with a warning', async () => {

@@ -32,3 +32,10 @@ export const MESSAGE_ID_PATTERN = /^\d{16}$/;
 
 /** The public room every installation starts with. */
 export const GENERAL_ROOM_ID = 'general';
+
+/** The Socket.IO namespace of the chat, and the Engine.IO path it is served under. */
+export const CHAT_NAMESPACE = '/chat';
+export const SOCKET_IO_PATH = '/socket.io/';
+
+/** The session cookie (`__Host-` prefixed and `Secure` when the request came over HTTPS). */
+export const SESSION_COOKIE = { name: 'tether.sid', secureName: '__Host-tether.sid' } as const;

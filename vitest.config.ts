@@ -1,12 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+const GLOBAL_SETUP = ['test/contract/global-setup.ts'];
+
 export default defineConfig({
   test: {
     globals: true,
-    include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each file starts its own servers; two cores do not gain from more than two at once.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+          // Every response and socket packet a test app sends is checked against the specifications.
+          setupFiles: ['test/contract/observe.setup.ts'],
+          globalSetup: GLOBAL_SETUP,
+        },
+      },
+      'packages/client',
+      {
+        extends: true,
+        test: {
+          name: 'contract-coverage',
+          include: ['test/contract/coverage.check.ts'],
+          globalSetup: GLOBAL_SETUP,
+          // After every other project: it reads what their tests observed.
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

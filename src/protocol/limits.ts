@@ -27,8 +27,12 @@ export const LIMITS = {
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
-/** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
-export const MESSAGE_ID_PATTERN = /^\d{16}$/;
+/** Message ids: zero-padded sequence numbers of this many digits, so string order is creation order. */
+export const MESSAGE_ID_DIGITS = 16;
+export const MESSAGE_ID_PATTERN = new RegExp(`^\\d{${MESSAGE_ID_DIGITS}}$`);
+
+/** An `after` cursor before every message: catch up from a room's very beginning. */
+export const BEFORE_FIRST_MESSAGE = '0'.repeat(MESSAGE_ID_DIGITS);
 
 /** The public room every installation starts with. */
 export const GENERAL_ROOM_ID = 'general';

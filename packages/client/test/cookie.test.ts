@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GENERAL_ROOM_ID,
+  PROTOCOL_VERSION,
+  TetherClient,
+  TetherError,
+  type Message,
+  type SessionEnd,
+} from '../src/index.js';
+import { PASSWORD, startServer, uniqueName, waitFor, type TestServer } from './server.js';
+
+describe('TetherClient with the session cookie', () => {
+  let server: TestServer;
+  const clients: TetherClient[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server?.close();
+  });
+
+  async function loggedIn(username = uniqueName()): Promise<TetherClient> {
+    const client = new TetherClient({ baseUrl: server.url });
+    clients.push(client);
+    await client.register({ username, password: PASSWORD });
+    await client.login(username, PASSWORD);
+    return client;
+  }
+
+  it('registers, logs in and reads who it is, keeping the cookie itself outside a browser', async () => {
+    const username = uniqueName('alice');
+    const client = await loggedIn(username);
+    await expect(client.me()).resolves.toMatchObject({ username, displayName: username });
+    await expect(client.request('protocol')).resolves.toMatchObject({ version: PROTOCOL_VERSION });
+  });
+
+  it('answers a refused call with the server error, typed', async () => {
+    const client = new TetherClient({ baseUrl: server.url });
+    clients.push(client);
+    const error = await client.register({ username: 'x', password: 'short' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TetherError);
+    expect((error as TetherError).code).toBe('VALIDATION');
+    expect((error as TetherError).fieldErrors.map((f) => f.field).sort()).toEqual(['password', 'username']);
+    await expect(client.me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+  });
+
+  it('sends and receives in a joined room, each message once', async () => {
+    const [alice, bob] = await Promise.all([loggedIn(), loggedIn()]);
+    await Promise.all([alice.join(GENERAL_ROOM_ID), bob.join(GENERAL_ROOM_ID)]);
+    const received: Message[] = [];
+    bob.on('message', (m) => received.push(m));
+    const text = `hello ${uniqueName('m')}`;
+    const arrived = waitFor<Message>(
+      (l) => bob.on('message', l),
+      (m) => m.text === text,
+    );
+    const sent = await alice.send(GENERAL_ROOM_ID, text);
+    expect(sent).toMatchObject({ roomId: GENERAL_ROOM_ID, text });
+    expect(await arrived).toEqual(sent);
+    // A later message is a barrier: a duplicate of the first would have come before it.
+    const barrier = waitFor<Message>(
+      (l) => bob.on('message', l),
+      (m) => m.text === 'barrier',
+    );
+    await alice.send(GENERAL_ROOM_ID, 'barrier');
+    await barrier;
+    expect(received.filter((m) => m.text === text)).toHaveLength(1);
+  });
+
+  it('joins with {after} to catch up from a message it already had', async () => {
+    const alice = await loggedIn();
+    const { room } = await alice.request('createRoom', { body: { name: 'catch-up', visibility: 'public' } });
+    await alice.join(room.id);
+    const first = await alice.send(room.id, 'one');
+    await alice.send(room.id, 'two');
+    await alice.send(room.id, 'three');
+    const bob = await loggedIn();
+    const { messages } = await bob.join(room.id, { after: first.id });
+    expect(messages.map((m) => m.text)).toEqual(['two', 'three']);
+  });
+
+  it('ends with one session:ended on logout and never reconnects', async () => {
+    const alice = await loggedIn();
+    await alice.join(GENERAL_ROOM_ID);
+    const ends: SessionEnd[] = [];
+    alice.on('session:ended', (end) => ends.push(end));
+    const ended = waitFor(
+      (l) => alice.on('state', l),
+      (s) => s === 'ended',
+    );
+    await alice.logout();
+    await ended;
+    expect(ends).toEqual([{ reason: 'logout' }]);
+    expect(alice.socket?.active).toBe(false);
+    await expect(alice.send(GENERAL_ROOM_ID, 'too late')).rejects.toMatchObject({ code: 'ENDED' });
+    await expect(alice.connect()).rejects.toMatchObject({ code: 'ENDED' });
+  });
+
+  it('ends the other sessions of a user with password_changed, not the one that changed it', async () => {
+    const username = uniqueName();
+    const phone = await loggedIn(username);
+    const laptop = new TetherClient({ baseUrl: server.url });
+    clients.push(laptop);
+    await laptop.login(username, PASSWORD);
+    await Promise.all([phone.connect(), laptop.connect()]);
+    const ended = waitFor<SessionEnd>((l) => phone.on('session:ended', l));
+    await laptop.changePassword(PASSWORD, `${PASSWORD} again`);
+    expect(await ended).toEqual({ reason: 'password_changed' });
+    expect(laptop.state).toBe('connected');
+    await expect(laptop.join(GENERAL_ROOM_ID)).resolves.toMatchObject({ room: { id: GENERAL_ROOM_ID } });
+  });
+
+  it('fails connect when the handshake is refused, with the code, as one session:ended', async () => {
+    const stranger = new TetherClient({ baseUrl: server.url });
+    clients.push(stranger);
+    const ended = waitFor<SessionEnd>((l) => stranger.on('session:ended', l));
+    await expect(stranger.connect()).rejects.toMatchObject({ code: 'ENDED' });
+    expect(await ended).toEqual({ reason: 'refused', code: 'UNAUTHENTICATED' });
+  });
+});

@@ -19,12 +19,12 @@ import {
 } from './http.js';
 
 /** How a route authenticates its caller. */
-export const AUTH_MODES = {
+export const ROUTE_AUTH = {
   none: 'No credential needed.',
   session: 'The session cookie only: a bearer token cannot mint credentials, log out or change the password.',
   sessionOrBearer: 'The session cookie, or `Authorization: Bearer <accessToken>` from `POST /auth/token`.',
 } as const;
-export type AuthMode = keyof typeof AUTH_MODES;
+export type RouteAuth = keyof typeof ROUTE_AUTH;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,7 +33,7 @@ export interface HttpRoute {
   /** With `{name}` for each path parameter, as OpenAPI writes it. */
   path: `/${string}`;
   summary: string;
-  auth: AuthMode;
+  auth: RouteAuth;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -196,6 +196,14 @@ export function routeErrors(route: HttpRoute): ErrorCode[] {
   if (route.body || route.query) codes.add('VALIDATION');
   codes.add('INTERNAL');
   return [...codes].sort(byStatus);
+}
+
+/**
+ * Every success a route may answer: its own, and 304 Not Modified (no body) to a conditional GET
+ * whose `If-None-Match` still matches the ETag the server sent with the last 200.
+ */
+export function routeSuccesses(route: HttpRoute): Readonly<Record<number, z.ZodType | null>> {
+  return route.method === 'GET' ? { ...route.responses, 304: null } : route.responses;
 }
 
 /** A route's path with its parameters filled in (each URI-encoded). */

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import {
   ApiErrorSchema,
   apiErrorOf,
-  AUTH_MODES,
+  ROUTE_AUTH,
   ERRORS,
   PROTOCOL_VERSION,
   routeErrors,
+  routeSuccesses,
   ROUTES,
   SESSION_COOKIE,
   type ErrorCode,
@@ -15,7 +16,12 @@ import { isOptional, SchemaComponents, type JsonSchema } from './json-schema.js'
 
 const JSON_TYPE = 'application/json';
 
-const SUCCESS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
+const SUCCESS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified: the `If-None-Match` ETag still matches.',
+};
 
 /** Security requirement objects for each auth mode: alternatives, any one of which suffices. */
 const SECURITY: Record<HttpRoute['auth'], Record<string, []>[]> = {
@@ -55,7 +61,7 @@ export function openApiDocument(): JsonSchema {
           type: 'apiKey',
           in: 'cookie',
           name: SESSION_COOKIE.name,
-          description: `${AUTH_MODES.session} Named \`${SESSION_COOKIE.secureName}\` when the request came over HTTPS.`,
+          description: `${ROUTE_AUTH.session} Named \`${SESSION_COOKIE.secureName}\` when the request came over HTTPS.`,
         },
         bearerToken: {
           type: 'http',
@@ -106,7 +112,7 @@ function parametersOf(
 
 function successes(route: HttpRoute, components: SchemaComponents): Record<string, JsonSchema> {
   return Object.fromEntries(
-    Object.entries(route.responses).map(([status, body]) => [
+    Object.entries(routeSuccesses(route)).map(([status, body]) => [
       status,
       {
         description: SUCCESS_TEXT[Number(status)] ?? 'Success',

@@ -1,5 +1,5 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { Credentials, type AuthMode } from './credentials.js';
+import { Credentials, type SocketAuth } from './credentials.js';
 import { Emitter } from './emitter.js';
 import { TetherError } from './errors.js';
 import { HttpApi, type RequestOf, type ResponseOf } from './http.js';
@@ -52,7 +52,7 @@ export interface TetherClientOptions {
    * (re)connect, or an access token (minted from the session and renewed, unless `token` is given).
    * @default 'cookie'
    */
-  auth?: AuthMode;
+  auth?: SocketAuth;
   /** An access token to use as it is (no session needed; the socket ends when it expires). */
   token?: string;
   /**

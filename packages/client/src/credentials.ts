@@ -1,7 +1,7 @@
 import type { HttpApi } from './http.js';
 
 /** How a client's socket proves who it is; HTTP always uses the session (or the token where allowed). */
-export type AuthMode = 'cookie' | 'ticket' | 'token';
+export type SocketAuth = 'cookie' | 'ticket' | 'token';
 
 /** A token is used for this share of its life, then replaced by a fresh one before it expires. */
 const TOKEN_USE_SHARE = 0.8;

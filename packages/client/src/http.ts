@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TetherError } from './errors.js';
-import { ApiErrorSchema, routePath, ROUTES, type HttpRoute, type RouteName } from './protocol.js';
+import { ApiErrorSchema, ERRORS, routePath, ROUTES, type HttpRoute, type RouteName } from './protocol.js';
 import type { SessionCookie } from './session-cookie.js';
 
 type RouteOf<R extends RouteName> = (typeof ROUTES)[R];
@@ -81,7 +81,7 @@ async function failure(res: Response): Promise<TetherError> {
       : error;
   }
   return new TetherError(
-    res.status >= 500 ? 'INTERNAL' : 'VALIDATION',
+    res.status >= ERRORS.INTERNAL.status ? 'INTERNAL' : 'VALIDATION',
     res.statusText || `HTTP ${res.status}`,
     res.status,
   );

@@ -1,6 +1,6 @@
 export { TetherClient } from './client.js';
 export type { ConnectionState, SessionEnd, TetherClientOptions, TetherEvents } from './client.js';
-export type { AuthMode } from './credentials.js';
+export type { SocketAuth } from './credentials.js';
 export { TetherError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
 export type { RequestOf, ResponseOf } from './http.js';

@@ -17,7 +17,7 @@ interface OpenApi {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 }
-interface Message {
+interface SpecMessage {
   name: string;
   title: string;
   summary: string;
@@ -34,7 +34,7 @@ interface AsyncApi {
       reply?: { messages: { $ref: string }[] };
     }
   >;
-  components: { messages: Record<string, Message>; schemas: Record<string, Schema> };
+  components: { messages: Record<string, SpecMessage>; schemas: Record<string, Schema> };
 }
 
 const JSON_TYPE = 'application/json';

@@ -82,6 +82,7 @@ export class TetherClient extends Emitter<TetherEvents> {
   private readonly rooms: Rooms;
   private readonly ackTimeoutMs: number;
   private socketRef?: TetherSocket;
+  private opening?: Promise<void>;
   private current: ConnectionState = 'idle';
   /** Set once the connection ended for good: why, or `closed` when the application closed it. */
   private end?: SessionEnd | 'closed';
@@ -92,7 +93,8 @@ export class TetherClient extends Emitter<TetherEvents> {
   constructor(private readonly options: TetherClientOptions = {}) {
     super();
     const cookies = options.cookies ?? (typeof document === 'undefined' ? 'jar' : 'browser');
-    if (cookies === 'jar') this.jar = new SessionCookie();
+    // Reconnects send the cookie the session has then: a new login or a renewed session id.
+    if (cookies === 'jar') this.jar = new SessionCookie(() => this.useCookie());
     this.http = new HttpApi({
       baseUrl: options.baseUrl ?? '',
       jar: this.jar,
@@ -153,14 +155,23 @@ export class TetherClient extends Emitter<TetherEvents> {
   /** Opens the socket; resolves once connected, rejects when the handshake is refused. */
   async connect(): Promise<void> {
     if (this.end) throw this.endedError();
-    if (!this.socketRef) {
-      if (this.options.checkProtocol ?? true) await this.checkProtocol();
-      this.socketRef = this.createSocket();
-      this.setState('connecting');
-      this.socketRef.connect();
-    }
-    if (this.current !== 'connected')
+    // Concurrent calls share one socket.
+    this.opening ??= this.open().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    await this.opening;
+    if (this.current !== 'connected') {
       await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
+  }
+
+  private async open(): Promise<void> {
+    if (this.options.checkProtocol ?? true) await this.checkProtocol();
+    if (this.end) throw this.endedError();
+    this.socketRef = this.createSocket();
+    this.setState('connecting');
+    this.socketRef.connect();
   }
 
   /** Closes the socket for good, without a `session:ended` (the session itself goes on). */
@@ -194,7 +205,14 @@ export class TetherClient extends Emitter<TetherEvents> {
    * re-joins from where it left off: what it missed arrives as `message` events.
    */
   async join(roomId: string, options: { after?: string } = {}): Promise<ResultOf<'room:join'>> {
-    await this.connect();
+    // Tracked at once, so a message sent to the room meanwhile waits for this join.
+    this.rooms.track(roomId, options.after);
+    try {
+      await this.connect();
+    } catch (error) {
+      this.rooms.forget(roomId);
+      throw error;
+    }
     return this.rooms.join(roomId, options.after);
   }
 
@@ -233,6 +251,13 @@ export class TetherClient extends Emitter<TetherEvents> {
       if (event !== 'session:ended') (this.dispatch as (e: string, ...a: unknown[]) => void)(event, ...args);
     });
     return socket;
+  }
+
+  /** In cookie mode outside a browser, the next handshakes carry the session's current cookie. */
+  private useCookie(): void {
+    const opts = this.socketRef?.io.opts;
+    if (!opts || (this.options.auth ?? 'cookie') !== 'cookie') return;
+    opts.extraHeaders = this.jar?.header ? { Cookie: this.jar.header } : {};
   }
 
   /** Asked before every handshake: a fresh ticket, or a token with life left in it. */

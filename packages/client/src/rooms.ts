@@ -26,6 +26,8 @@ export interface RoomsDeps {
 
 interface Tracked {
   log: RoomLog;
+  /** A first join succeeded: after a reconnect it is re-joined from where it left off. */
+  joinedOnce: boolean;
   /** Joined on the current connection: its messages may be sent. */
   ready: boolean;
   /** A join is under way: live messages wait in `early` until its history is in. */
@@ -52,27 +54,44 @@ export class Rooms {
   private readonly tracked = new Map<string, Tracked>();
   private readonly chains = new Map<string, Promise<void>>();
   private waiting: { roomId: string; resolve: () => void; reject: (error: TetherError) => void }[] = [];
+  private onlineWaiters: (() => void)[] = [];
   private online = false;
   private endError?: TetherError;
 
   constructor(private readonly deps: RoomsDeps) {}
 
-  async join(roomId: string, after?: string): Promise<ResultOf<'room:join'>> {
-    const room = this.tracked.get(roomId) ?? {
+  /** From now on, messages to this room wait until it is joined. */
+  track(roomId: string, after?: string): void {
+    if (this.tracked.has(roomId)) return;
+    this.tracked.set(roomId, {
       log: new RoomLog(after),
+      joinedOnce: false,
       ready: false,
       joining: false,
       early: [],
-    };
-    this.tracked.set(roomId, room);
-    try {
-      const result = await this.joinOnce(roomId, room, after);
-      room.log.add(result.messages);
-      this.settle(room);
-      return result;
-    } catch (error) {
-      if (!room.ready) this.tracked.delete(roomId);
-      throw error;
+    });
+  }
+
+  /**
+   * The first join of a room (again, for one joined before: its result is fresh history). A lost
+   * connection does not fail it: it goes again on the next one.
+   */
+  async join(roomId: string, after?: string): Promise<ResultOf<'room:join'>> {
+    this.track(roomId, after);
+    const room = this.tracked.get(roomId)!;
+    for (;;) {
+      await this.whenOnline();
+      try {
+        const result = await this.joinOnce(roomId, room, after);
+        room.log.add(result.messages);
+        room.joinedOnce = true;
+        this.settle(room);
+        return result;
+      } catch (error) {
+        if (isTransient(error)) continue;
+        if (!room.joinedOnce) this.forget(roomId);
+        throw error;
+      }
     }
   }
 
@@ -86,8 +105,10 @@ export class Rooms {
     this.online = up;
     for (const [roomId, room] of this.tracked) {
       room.ready = false;
-      if (up) void this.rejoin(roomId, room);
+      // A room not joined yet is joined by its `join` call, which waits for this connection.
+      if (up && room.joinedOnce) void this.rejoin(roomId, room);
     }
+    if (up) for (const resolve of this.onlineWaiters.splice(0)) resolve();
     this.recheck();
   }
 
@@ -116,6 +137,7 @@ export class Rooms {
     this.endError = error;
     this.online = false;
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    for (const resolve of this.onlineWaiters.splice(0)) resolve();
   }
 
   private async deliver(outgoing: Outgoing): Promise<Message> {
@@ -178,6 +200,13 @@ export class Rooms {
     for (const fresh of room.log.add(room.early.splice(0))) this.deps.message(fresh);
     room.ready = this.online;
     this.recheck();
+  }
+
+  private async whenOnline(): Promise<void> {
+    while (!this.online) {
+      if (this.endError) throw this.endError;
+      await new Promise<void>((resolve) => this.onlineWaiters.push(resolve));
+    }
   }
 
   private ready(roomId: string): Promise<void> {

@@ -7,6 +7,9 @@ import { SESSION_COOKIE } from './protocol.js';
 export class SessionCookie {
   private value?: string;
 
+  /** `onChange`: the session's cookie is another now (a login, a renewal, a logout). */
+  constructor(private readonly onChange: (header: string | undefined) => void = () => undefined) {}
+
   /** `name=value`, for a `Cookie` header; undefined when there is no session. */
   get header(): string | undefined {
     return this.value;
@@ -17,12 +20,18 @@ export class SessionCookie {
       const [pair, ...attributes] = line.split(';');
       const name = pair.slice(0, pair.indexOf('=')).trim();
       if (name !== SESSION_COOKIE.name && name !== SESSION_COOKIE.secureName) continue;
-      this.value = isCleared(pair, attributes) ? undefined : pair.trim();
+      this.set(isCleared(pair, attributes) ? undefined : pair.trim());
     }
   }
 
   clear(): void {
-    this.value = undefined;
+    this.set(undefined);
+  }
+
+  private set(value: string | undefined): void {
+    if (value === this.value) return;
+    this.value = value;
+    this.onChange(value);
   }
 }
 

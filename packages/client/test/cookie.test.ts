@@ -82,6 +82,33 @@ describe('TetherClient with the session cookie', () => {
     expect(messages.map((m) => m.text)).toEqual(['two', 'three']);
   });
 
+  it('opens one socket however many calls connect at once', async () => {
+    const alice = await loggedIn();
+    // Each socket the client opens starts with one GET /protocol: count them on the real fetch.
+    const realFetch = globalThis.fetch;
+    let opened = 0;
+    globalThis.fetch = (input, init) => {
+      if (String(input).endsWith('/protocol')) opened += 1;
+      return realFetch(input, init);
+    };
+    try {
+      await Promise.all([alice.connect(), alice.join(GENERAL_ROOM_ID), alice.connect()]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(opened).toBe(1);
+    expect(alice.socket?.connected).toBe(true);
+  });
+
+  it('holds a message sent while its room is still being joined until the join is done', async () => {
+    const alice = await loggedIn();
+    const { room } = await alice.request('createRoom', { body: { name: 'eager', visibility: 'public' } });
+    const joining = alice.join(room.id);
+    const sending = alice.send(room.id, 'before the join finished');
+    await joining;
+    await expect(sending).resolves.toMatchObject({ roomId: room.id, text: 'before the join finished' });
+  });
+
   it('ends with one session:ended on logout and never reconnects', async () => {
     const alice = await loggedIn();
     await alice.join(GENERAL_ROOM_ID);

@@ -26,6 +26,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const run = () =>
     startService(process.execPath, [MAIN], port, {
       env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, ...env },
+      // Two shared cores running other suites too: a cold start can take many seconds.
+      timeoutMs: 30_000,
     });
   let service: Service | undefined = await run();
   return {

@@ -88,7 +88,8 @@ describe('TetherClient with the session cookie', () => {
     const realFetch = globalThis.fetch;
     let opened = 0;
     globalThis.fetch = (input, init) => {
-      if (String(input).endsWith('/protocol')) opened += 1;
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/protocol')) opened += 1;
       return realFetch(input, init);
     };
     try {

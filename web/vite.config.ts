@@ -25,7 +25,7 @@ export default defineConfig({
   plugins: [protocolSpecs()],
   resolve: {
     // `@tether/client` from its TypeScript sources (see its package.json): no package build first.
-    conditions: ['source', ...defaultClientConditions],
+    conditions: ['@tether/source', ...defaultClientConditions],
   },
   build: {
     outDir: '../dist/public',

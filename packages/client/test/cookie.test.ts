@@ -5,6 +5,7 @@ import {
   TetherClient,
   TetherError,
   type Message,
+  type PresenceEvent,
   type SessionEnd,
 } from '../src/index.js';
 import { PASSWORD, startServer, uniqueName, waitFor, type TestServer } from './server.js';
@@ -68,6 +69,22 @@ describe('TetherClient with the session cookie', () => {
     await alice.send(GENERAL_ROOM_ID, 'barrier');
     await barrier;
     expect(received.filter((m) => m.text === text)).toHaveLength(1);
+  });
+
+  it('emits any client event typed by the event map, and hands on the server events', async () => {
+    const [alice, bob] = await Promise.all([loggedIn(), loggedIn()]);
+    await alice.join(GENERAL_ROOM_ID);
+    const bobOnline = waitFor<PresenceEvent>(
+      (l) => alice.on('presence', l),
+      (e) => e.status === 'online' && e.roomId === GENERAL_ROOM_ID,
+    );
+    await bob.join(GENERAL_ROOM_ID);
+    expect((await bobOnline).user.id).toBe((await bob.me()).id);
+    const { online } = await alice.emit('presence:list', { roomId: GENERAL_ROOM_ID });
+    expect(online.map((u) => u.id)).toContain((await bob.me()).id);
+    await expect(alice.emit('messages:fetch', { roomId: 'not-joined' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 
   it('joins with {after} to catch up from a message it already had', async () => {

@@ -18,6 +18,8 @@ RUN headers="node-$(node -p 'process.platform + "-" + process.arch')" \
       /opt/node-headers/include/node/node_version.h
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm workspaces: `npm ci` needs every workspace's manifest.
+COPY packages/client/package.json packages/client/
 # From source (no prebuilt download, whatever headers built it), against those headers.
 RUN npm_config_nodedir=/opt/node-headers npm_config_build_from_source=better-sqlite3 \
     npm ci --no-audit --no-fund

@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const GLOBAL_SETUP = ['test/contract/global-setup.ts'];
+
 export default defineConfig({
   test: {
     globals: true,
@@ -11,15 +13,29 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'suite',
+          name: 'server',
           include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
           exclude: ['test/fuzz/**'],
+          // Every response and socket packet a test app sends is checked against the specifications.
+          setupFiles: ['test/contract/observe.setup.ts'],
+          globalSetup: GLOBAL_SETUP,
         },
       },
+      'packages/client',
       {
         // The fuzz test holds a bystander's acks to a latency bound: it runs alone, after the rest.
         extends: true,
         test: { name: 'fuzz', include: ['test/fuzz/**/*.e2e-spec.ts'], sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'contract-coverage',
+          include: ['test/contract/coverage.check.ts'],
+          globalSetup: GLOBAL_SETUP,
+          // After every other project: it reads what their tests observed.
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

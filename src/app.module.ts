@@ -5,6 +5,7 @@ import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { SECRETS, type Secrets } from './config/secrets.js';
+import { ProtocolModule } from './http/protocol.module.js';
 import { SessionModule } from './session/session.module.js';
 import type { Connections } from './storage/connections.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         SessionModule,
         AuthModule,
         ChatModule,
+        ProtocolModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

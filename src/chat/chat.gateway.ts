@@ -8,7 +8,7 @@ import {
 } from '@nestjs/websockets';
 import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
-import { LIMITS } from '../protocol/limits.js';
+import { CHAT_NAMESPACE, LIMITS } from '../protocol/limits.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from '../protocol/socket.js';
 import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
@@ -26,7 +26,7 @@ import { MessageRateLimiter } from './message-rate-limiter.js';
  * service, broadcast, then ack: an ack means the message is stored and already handed to the
  * cluster adapter for every other member. Server options live in the adapter.
  */
-@WebSocketGateway({ namespace: '/chat' })
+@WebSocketGateway({ namespace: CHAT_NAMESPACE })
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsAuthGuard)
 @UseInterceptors(InFlightInterceptor)

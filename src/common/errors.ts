@@ -27,6 +27,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
 };
 
 const generic = (code: ErrorCode): ApiError => ({ code, message: ERRORS[code].message });
@@ -43,7 +44,7 @@ export function toApiError(error: unknown): { status: number; body: ApiError } {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status < 500 ? 'VALIDATION' : 'INTERNAL');
-    return { status: status < 500 ? status : 500, body: generic(code) };
+    return { status: status < 500 ? status : ERRORS[code].status, body: generic(code) };
   }
   if (isUnavailable(error)) return { status: 503, body: generic('UNAVAILABLE') };
   const status = httpStatusOf(error);

@@ -1,11 +1,7 @@
 import { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
+import type { FieldError } from '../protocol/errors.js';
 import { AppException } from './errors.js';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 /** Zod issues as `{field, message}` pairs. Zod's messages describe the rule, never the value. */
 export function fieldErrors(error: z.ZodError): FieldError[] {

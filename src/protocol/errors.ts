@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one error vocabulary of both transports: every HTTP error body and every `{ok: false}` ack
  * carries one of these codes, with this status over HTTP and this message unless a more specific
@@ -28,18 +30,36 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
-
-/** The public error shape of both transports. */
-export interface ApiError {
-  code: ErrorCode;
-  message: string;
-  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`; `LIMIT_REACHED`: `{limit}`. */
-  details?: unknown;
-}
+export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
 
 /** One entry of a `VALIDATION` error's `details`. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export const FieldErrorSchema = z.object({
+  /** The path of the offending field, dot-separated; `(body)` for the body as a whole. */
+  field: z.string(),
+  message: z.string(),
+});
+
+/** A `RATE_LIMITED` error's `details`, equal to the `Retry-After` header over HTTP. */
+export const RetryAfterSchema = z.object({ retryAfterSec: z.number().int().min(1) });
+
+/** A `LIMIT_REACHED` error's `details`: the cap that was reached. */
+export const LimitSchema = z.object({ limit: z.number().int().min(1) });
+
+/** The public error shape of both transports. */
+export const ApiErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`; `LIMIT_REACHED`: `{limit}`. */
+  details: z.union([z.array(FieldErrorSchema), RetryAfterSchema, LimitSchema]).optional(),
+});
+
+export type ApiError = z.output<typeof ApiErrorSchema>;
+export type FieldError = z.output<typeof FieldErrorSchema>;
+
+/** The error shape narrowed to the codes one operation may answer with. */
+export const apiErrorOf = (codes: readonly ErrorCode[]) =>
+  ApiErrorSchema.extend({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]) });
+
+/** Orders codes by status, then name: how the specifications list them. */
+export const byStatus = (a: ErrorCode, b: ErrorCode): number =>
+  ERRORS[a].status - ERRORS[b].status || a.localeCompare(b);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, MESSAGE_ID_PATTERN, USERNAME_PATTERN } from './limits.js';
-import { MessageSchema, RoomSchema, RoomVisibilitySchema, UserSchema } from './models.js';
+import { LIMITS, USERNAME_PATTERN } from './limits.js';
+import { MessageIdSchema, MessageSchema, RoomSchema, RoomVisibilitySchema, UserSchema } from './models.js';
 
 /** Request bodies and queries of the HTTP API. Unknown fields are a VALIDATION error. */
 
@@ -14,8 +14,6 @@ const NewPasswordSchema = z
   .string()
   .min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`)
   .max(LIMITS.passwordMax, `must be at most ${LIMITS.passwordMax} characters`);
-
-export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id');
 
 export const RegisterSchema = z.strictObject({
   username: UsernameSchema,
@@ -108,13 +106,27 @@ export const RoomsResponseSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema) });
-export const TicketResponseSchema = z.object({ ticket: z.string(), expiresAt: z.string() });
+export const TicketResponseSchema = z.object({
+  /** Present it once as the socket's `auth: {ticket}`. */
+  ticket: z.string(),
+  expiresAt: z.iso.datetime(),
+});
 export const TokenResponseSchema = z.object({
+  /** An HS256 JWT: `auth: {token}` on the socket, `Authorization: Bearer` over HTTP. */
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number(),
+  /** Seconds from now. */
+  expiresIn: z.number().int().min(0),
 });
 export const HealthResponseSchema = z.object({ status: z.literal('ok'), instance: z.string() });
+export const ProtocolInfoSchema = z.object({
+  /** The contract's `MAJOR.MINOR.PATCH`; a client refuses a major it does not speak. */
+  version: z.string(),
+  /** Where this server publishes its OpenAPI and AsyncAPI documents and their readable page. */
+  openapi: z.string(),
+  asyncapi: z.string(),
+  docs: z.string(),
+});
 
 export type RegisterInput = z.output<typeof RegisterSchema>;
 export type LoginInput = z.output<typeof LoginSchema>;
@@ -124,3 +136,4 @@ export type AddMemberInput = z.output<typeof AddMemberSchema>;
 export type MessagesQuery = z.output<typeof MessagesQuerySchema>;
 export type RoomsQuery = z.output<typeof RoomsQuerySchema>;
 export type RoomsResponse = z.output<typeof RoomsResponseSchema>;
+export type ProtocolInfo = z.output<typeof ProtocolInfoSchema>;

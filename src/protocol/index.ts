@@ -3,4 +3,6 @@ export * from './errors.js';
 export * from './http.js';
 export * from './limits.js';
 export * from './models.js';
+export * from './routes.js';
 export * from './socket.js';
+export * from './version.js';

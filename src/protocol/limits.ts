@@ -41,8 +41,19 @@ export const LIMITS = {
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
-/** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
-export const MESSAGE_ID_PATTERN = /^\d{16}$/;
+/** Message ids: zero-padded sequence numbers of this many digits, so string order is creation order. */
+export const MESSAGE_ID_DIGITS = 16;
+export const MESSAGE_ID_PATTERN = new RegExp(`^\\d{${MESSAGE_ID_DIGITS}}$`);
+
+/** An `after` cursor before every message: catch up from a room's very beginning. */
+export const BEFORE_FIRST_MESSAGE = '0'.repeat(MESSAGE_ID_DIGITS);
 
 /** The public room every installation starts with. */
 export const GENERAL_ROOM_ID = 'general';
+
+/** The Socket.IO namespace of the chat, and the Engine.IO path it is served under. */
+export const CHAT_NAMESPACE = '/chat';
+export const SOCKET_IO_PATH = '/socket.io/';
+
+/** The session cookie (`__Host-` prefixed and `Secure` when the request came over HTTPS). */
+export const SESSION_COOKIE = { name: 'tether.sid', secureName: '__Host-tether.sid' } as const;

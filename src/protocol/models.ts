@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { MESSAGE_ID_PATTERN } from './limits.js';
+
+/** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
+export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id');
+
+/** Timestamps are ISO-8601 in UTC (`2026-01-31T12:00:00.000Z`). */
+const TimestampSchema = z.iso.datetime();
 
 export const UserSchema = z.object({
   id: z.string(),
   username: z.string(),
+  /** Defaults to the username. */
   displayName: z.string(),
 });
 
@@ -14,23 +21,18 @@ export const RoomSchema = z.object({
   name: z.string(),
   visibility: RoomVisibilitySchema,
   ownerId: z.string(),
-  createdAt: z.string(),
+  createdAt: TimestampSchema,
 });
 
 export const MessageSchema = z.object({
   /** Sorts as a string in creation order within a room. */
-  id: z.string(),
+  id: MessageIdSchema,
   roomId: z.string(),
   author: UserSchema,
   text: z.string(),
+  /** Chosen by the sender; unique per author, so a resend is recognised. */
   clientMsgId: z.string(),
-  createdAt: z.string(),
-});
-
-export const ApiErrorSchema = z.object({
-  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
-  message: z.string(),
-  details: z.unknown().optional(),
+  createdAt: TimestampSchema,
 });
 
 export type User = z.output<typeof UserSchema>;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { ApiError, ErrorCode } from './errors.js';
-import { MessageIdSchema } from './http.js';
+import { apiErrorOf, byStatus, RetryAfterSchema, type ApiError, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
-import { MessageSchema, RoomSchema, UserSchema } from './models.js';
+import { MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
 
@@ -26,6 +25,7 @@ export const MessageSendSchema = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`),
+  /** Chosen by the client, unique per author: sending it again returns the stored message. */
   clientMsgId: IdSchema,
 });
 
@@ -62,6 +62,14 @@ export const CONNECT_ERROR_CODES = [
 ] as const satisfies readonly ErrorCode[];
 export type ConnectErrorCode = (typeof CONNECT_ERROR_CODES)[number];
 
+/** `err.data` of a refused handshake's `connect_error`. */
+export const ConnectErrorSchema = z.object({
+  code: z.enum(CONNECT_ERROR_CODES),
+  message: z.string(),
+  details: RetryAfterSchema.optional(),
+});
+export type ConnectError = z.output<typeof ConnectErrorSchema>;
+
 export const PresenceEventSchema = z.object({
   roomId: z.string(),
   user: UserSchema,
@@ -70,15 +78,34 @@ export const PresenceEventSchema = z.object({
 export const TypingEventSchema = z.object({ roomId: z.string(), user: UserSchema });
 export const SessionEndedEventSchema = z.object({ reason: z.enum(SESSION_END_REASONS) });
 
-/** Every client event with its payload and the result its `{ok: true}` ack carries. */
 /**
  * Set when a history page was cut to `LIMITS.historyMaxBytes`: it holds the messages nearest its
  * cursor (the first ones after `after`, else the newest), and the rest is one more fetch away.
  */
 const TruncatedSchema = z.literal(true).optional();
 
+/**
+ * Errors any event's ack may carry: a payload that fails its schema, a socket whose credential
+ * expired (the guard runs first), too many events of this socket awaiting their acks
+ * (`LIMITS.eventsInFlightMax`), a backing service out of reach, and the catch-all.
+ */
+export const COMMON_EVENT_ERRORS = [
+  'VALIDATION',
+  'SESSION_EXPIRED',
+  'TOKEN_EXPIRED',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const satisfies readonly ErrorCode[];
+
+/**
+ * Every client event: its payload, the result its `{ok: true}` ack carries, and the error codes
+ * its `{ok: false}` ack may carry beyond `COMMON_EVENT_ERRORS`. The specifications, the contract
+ * test and the typed event maps below are all read from here.
+ */
 export const CLIENT_EVENTS = {
   'room:join': {
+    summary: 'Join a room: its latest messages, or those after `after` (catch-up), and who is online in it.',
     payload: RoomJoinSchema,
     result: z.object({
       room: RoomSchema,
@@ -86,25 +113,60 @@ export const CLIENT_EVENTS = {
       truncated: TruncatedSchema,
       online: z.array(UserSchema),
     }),
+    errors: ['NOT_FOUND'],
   },
-  'room:leave': { payload: RoomRefSchema, result: z.object({}) },
-  'message:send': { payload: MessageSendSchema, result: z.object({ message: MessageSchema }) },
+  'room:leave': {
+    summary: 'Leave a room: no more of its events reach this socket.',
+    payload: RoomRefSchema,
+    result: z.object({}),
+    errors: [],
+  },
+  'message:send': {
+    summary:
+      'Store a message and hand it to every other member; the same `clientMsgId` again returns the stored one.',
+    payload: MessageSendSchema,
+    result: z.object({ message: MessageSchema }),
+    errors: ['FORBIDDEN', 'RATE_LIMITED', 'CONFLICT'],
+  },
   'messages:fetch': {
+    summary: 'A page of a joined room\u2019s history, oldest first.',
     payload: MessagesFetchSchema,
     result: z.object({ messages: z.array(MessageSchema), truncated: TruncatedSchema }),
+    errors: ['FORBIDDEN'],
   },
-  'presence:list': { payload: RoomRefSchema, result: z.object({ online: z.array(UserSchema) }) },
-  typing: { payload: RoomRefSchema, result: z.object({}) },
-} as const;
+  'presence:list': {
+    summary: 'Who has a socket in a joined room, on any instance.',
+    payload: RoomRefSchema,
+    result: z.object({ online: z.array(UserSchema) }),
+    errors: ['FORBIDDEN'],
+  },
+  typing: {
+    summary: 'Tell the room this user is typing (relayed as a volatile event).',
+    payload: RoomRefSchema,
+    result: z.object({}),
+    errors: ['FORBIDDEN'],
+  },
+} as const satisfies Record<
+  string,
+  { summary: string; payload: z.ZodType; result: z.ZodObject; errors: readonly ErrorCode[] }
+>;
 
 /** Every server event with its payload. */
 export const SERVER_EVENTS = {
-  'message:new': MessageSchema,
-  presence: PresenceEventSchema,
-  typing: TypingEventSchema,
-  /** Sent just before the server disconnects the socket (`io server disconnect`: do not reconnect). */
-  'session:ended': SessionEndedEventSchema,
-} as const;
+  'message:new': {
+    summary: 'A message was stored in a joined room; to every socket in it but the sender\u2019s.',
+    payload: MessageSchema,
+  },
+  presence: {
+    summary: 'A user\u2019s first socket joined, or last socket left, a joined room (cluster-wide).',
+    payload: PresenceEventSchema,
+  },
+  typing: { summary: 'Someone else in a joined room is typing.', payload: TypingEventSchema },
+  'session:ended': {
+    summary: 'Sent just before the server disconnects the socket (`io server disconnect`): do not reconnect.',
+    payload: SessionEndedEventSchema,
+  },
+} as const satisfies Record<string, { summary: string; payload: z.ZodType }>;
 
 type ClientEvents = typeof CLIENT_EVENTS;
 export type ClientEventName = keyof ClientEvents;
@@ -113,6 +175,20 @@ export type ServerEventName = keyof typeof SERVER_EVENTS;
 /** What the client sends (`z.input`: defaults such as `limit` may be left out). */
 export type PayloadOf<E extends ClientEventName> = z.input<ClientEvents[E]['payload']>;
 export type ResultOf<E extends ClientEventName> = z.output<ClientEvents[E]['result']>;
+export type ServerEventOf<E extends ServerEventName> = z.output<(typeof SERVER_EVENTS)[E]['payload']>;
+
+/** The codes an event's `{ok: false}` ack may carry. */
+export function eventErrors(event: ClientEventName): ErrorCode[] {
+  return [...new Set<ErrorCode>([...CLIENT_EVENTS[event].errors, ...COMMON_EVENT_ERRORS])].sort(byStatus);
+}
+
+/** An event's ack as a schema: `{ok: true, ...result}` or `{ok: false, error}` with one of its codes. */
+export function ackSchema(event: ClientEventName) {
+  return z.discriminatedUnion('ok', [
+    CLIENT_EVENTS[event].result.extend({ ok: z.literal(true) }),
+    z.object({ ok: z.literal(false), error: apiErrorOf(eventErrors(event)) }),
+  ]);
+}
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ApiError };
 
@@ -121,11 +197,13 @@ export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: PayloadOf<E>, ack: (response: Ack<ResultOf<E>>) => void) => void;
 };
 export type ServerToClientEvents = {
-  [E in ServerEventName]: (event: z.output<(typeof SERVER_EVENTS)[E]>) => void;
+  [E in ServerEventName]: (event: ServerEventOf<E>) => void;
 };
 
 export type RoomJoinPayload = PayloadOf<'room:join'>;
+export type RoomJoinResult = ResultOf<'room:join'>;
 export type MessageSendPayload = PayloadOf<'message:send'>;
 export type MessagesFetchPayload = PayloadOf<'messages:fetch'>;
 export type RoomRef = PayloadOf<'room:leave'>;
-export type PresenceEvent = z.output<typeof PresenceEventSchema>;
+export type PresenceEvent = ServerEventOf<'presence'>;
+export type TypingEvent = ServerEventOf<'typing'>;

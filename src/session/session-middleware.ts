@@ -4,11 +4,12 @@ import { parse as parseCookies } from 'cookie';
 import signature from 'cookie-signature';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../config/config.js';
+import { SESSION_COOKIE } from '../protocol/limits.js';
 import { secureRequestCheck } from './request-security.js';
 import { newSessionId } from './session-id.js';
 
-export const COOKIE_NAME = 'tether.sid';
-export const SECURE_COOKIE_NAME = `__Host-${COOKIE_NAME}`;
+export const COOKIE_NAME = SESSION_COOKIE.name;
+export const SECURE_COOKIE_NAME = SESSION_COOKIE.secureName;
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 

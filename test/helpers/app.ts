@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { observeContract } from './contract.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -33,13 +34,15 @@ export const UNCAPPED = {
 
 /**
  * The real application on a free port (or `env.PORT`, to restart on the same one) with a fresh
- * data directory (unless `env.DATA_DIR` is given).
+ * data directory (unless `env.DATA_DIR` is given). Everything it sends is checked against the
+ * published specifications (`observeContract`).
  */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', ...UNCAPPED, ...env, DATA_DIR: dataDir });
   const app = await createApp(config);
   await app.listen(config.port, '127.0.0.1');
+  observeContract(app);
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

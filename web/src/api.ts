@@ -1,99 +1,37 @@
-import type { ApiError, Message, Room, User } from '../../src/protocol/index.js';
+import { TetherClient, TetherError, type Room } from '@tether/client';
 
-export interface FieldError {
-  field: string;
-  message: string;
+let current = createClient();
+
+function createClient(): TetherClient {
+  // websocket first: a browser that can, skips the polling round trips.
+  return new TetherClient({ socket: { transports: ['websocket', 'polling'] } });
 }
 
-/** A failed request: an error body from the server, or `NETWORK` when none arrived. */
-export class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ApiError['code'] | 'NETWORK',
-    message: string,
-    readonly details?: unknown,
-    readonly retryAfterSec?: number,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-
-  get fieldErrors(): FieldError[] {
-    return Array.isArray(this.details)
-      ? this.details.filter(
-          (d): d is FieldError => typeof d?.field === 'string' && typeof d?.message === 'string',
-        )
-      : [];
-  }
-}
-
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new RequestError(0, 'NETWORK', 'Cannot reach the server. Check your connection and try again.');
-  }
-  if (res.status === 204) return undefined as T;
-  const data: unknown = await res.json().catch(() => undefined);
-  if (res.ok) return data as T;
-  const error = (data ?? {}) as Partial<ApiError>;
-  const header = Number(res.headers.get('Retry-After'));
-  const fromDetails = (error.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
-  const retryAfterSec =
-    typeof fromDetails === 'number'
-      ? fromDetails
-      : Number.isFinite(header) && header > 0
-        ? header
-        : undefined;
-  throw new RequestError(
-    res.status,
-    error.code ?? (res.status >= 500 ? 'INTERNAL' : 'VALIDATION'),
-    error.message ?? res.statusText,
-    error.details,
-    retryAfterSec,
-  );
-}
-
-export const api = {
-  me: () => request<{ user: User }>('GET', '/auth/me'),
-  login: (username: string, password: string) =>
-    request<{ user: User }>('POST', '/auth/login', { username, password }),
-  register: (input: { username: string; password: string; displayName?: string }) =>
-    request<{ user: User }>('POST', '/auth/register', input),
-  logout: () => request<void>('POST', '/auth/logout'),
-  changePassword: (currentPassword: string, newPassword: string) =>
-    request<void>('POST', '/auth/password', { currentPassword, newPassword }),
-  rooms: (cursor?: string) =>
-    request<{ rooms: Room[]; nextCursor: string | null }>(
-      'GET',
-      cursor === undefined ? '/rooms' : `/rooms?${new URLSearchParams({ cursor })}`,
-    ),
-  /** Every page of `GET /rooms`. */
-  async allRooms(): Promise<Room[]> {
-    const rooms: Room[] = [];
-    for (let cursor: string | undefined; ;) {
-      const page = await api.rooms(cursor);
-      rooms.push(...page.rooms);
-      if (page.nextCursor === null) return rooms;
-      cursor = page.nextCursor;
-    }
+/**
+ * The tab's `@tether/client`: HTTP at any time, and the socket of the logged-in session. A client
+ * whose session ended never connects again, so a new login gets a new one (`renew`).
+ */
+export const session = {
+  get client(): TetherClient {
+    return current;
   },
-  createRoom: (name: string, visibility: Room['visibility']) =>
-    request<{ room: Room }>('POST', '/rooms', { name, visibility }),
-  addMember: (roomId: string, username: string) =>
-    request<void>('POST', `/rooms/${encodeURIComponent(roomId)}/members`, { username }),
-  olderMessages: (roomId: string, before: string, limit = 50) =>
-    request<{ messages: Message[] }>(
-      'GET',
-      `/rooms/${encodeURIComponent(roomId)}/messages?${new URLSearchParams({ before, limit: String(limit) })}`,
-    ),
+  renew(): TetherClient {
+    current.close();
+    current = createClient();
+    return current;
+  },
 };
+
+/** Every page of `GET /rooms`. */
+export async function allRooms(): Promise<Room[]> {
+  const rooms: Room[] = [];
+  for (let cursor: string | undefined; ;) {
+    const page = await session.client.request('listRooms', cursor === undefined ? {} : { query: { cursor } });
+    rooms.push(...page.rooms);
+    if (page.nextCursor === null) return rooms;
+    cursor = page.nextCursor;
+  }
+}
 
 export function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
@@ -106,10 +44,10 @@ export function describeError(
   error: unknown,
   context: 'login' | 'register' | 'room' | 'member' | 'password',
 ): string {
-  if (!(error instanceof RequestError)) return 'Something went wrong. Try again.';
+  if (!(error instanceof TetherError)) return 'Something went wrong. Try again.';
   switch (error.code) {
     case 'NETWORK':
-      return error.message;
+      return 'Cannot reach the server. Check your connection and try again.';
     case 'INVALID_CREDENTIALS':
       return context === 'password' ? 'Your current password is wrong.' : 'Wrong username or password.';
     case 'VALIDATION': {
@@ -139,6 +77,8 @@ export function describeError(
       return 'That is too long.';
     case 'LIMIT_REACHED':
       return context === 'room' ? 'You own as many rooms as allowed.' : error.message;
+    case 'PROTOCOL_MISMATCH':
+      return 'This page is out of date for the server. Reload the page.';
     default:
       return 'The server had a problem. Try again in a moment.';
   }

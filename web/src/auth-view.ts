@@ -1,5 +1,5 @@
-import type { User } from '../../src/protocol/index.js';
-import { api, describeError, RequestError } from './api.js';
+import { TetherError, type User } from '@tether/client';
+import { describeError, session } from './api.js';
 import { byId, field, say } from './dom.js';
 
 const REGISTER_FIELDS = ['username', 'displayName', 'password'] as const;
@@ -61,12 +61,11 @@ export class AuthView {
     say(this.loginError, '');
     await this.busy(this.loginForm, async () => {
       try {
-        const { user } = await api.login(username, password);
-        this.onLoggedIn(user);
+        this.onLoggedIn(await session.client.login(username, password));
       } catch (error) {
         say(this.loginError, describeError(error, 'login'));
         const passwordInput = byId<HTMLInputElement>('login-password');
-        if (error instanceof RequestError && error.code === 'INVALID_CREDENTIALS') {
+        if (error instanceof TetherError && error.code === 'INVALID_CREDENTIALS') {
           passwordInput.value = '';
           passwordInput.focus();
         }
@@ -83,12 +82,11 @@ export class AuthView {
     say(this.registerError, '');
     await this.busy(this.registerForm, async () => {
       try {
-        await api.register({ username, password, ...(displayName ? { displayName } : {}) });
-        const { user } = await api.login(username, password);
-        this.onLoggedIn(user);
+        await session.client.register({ username, password, ...(displayName ? { displayName } : {}) });
+        this.onLoggedIn(await session.client.login(username, password));
       } catch (error) {
         say(this.registerError, describeError(error, 'register'));
-        if (!(error instanceof RequestError)) return;
+        if (!(error instanceof TetherError)) return;
         const fields =
           error.code === 'CONFLICT'
             ? [{ field: 'username', message: 'is already taken' }]

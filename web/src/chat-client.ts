@@ -1,28 +1,17 @@
-import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  ApiError,
-  ClientToServerEvents,
-  Message,
-  Room,
-  ServerToClientEvents,
-  SessionEndReason,
-  User,
-} from '../../src/protocol/index.js';
+import {
+  LIMITS,
+  newClientMsgId,
+  TetherError,
+  type ConnectionState as TetherState,
+  type Message,
+  type Room,
+  type SessionEnd,
+  type SessionEndReason,
+  type TetherClient,
+  type User,
+} from '@tether/client';
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const ACK_TIMEOUT_MS = 10_000;
-const PAGE_SIZE = 50;
-/** How many already-seen messages a catch-up asks for again. */
-const CATCH_UP_OVERLAP = 20;
-/** `room:join {after}` returns at most this many; more means fetch the rest. */
-const CATCH_UP_LIMIT = 500;
 const TYPING_SHOW_MS = 3_000;
-/** When a refusal for now (too many connections) names no wait of its own. */
-const REFUSED_RETRY_SEC = 10;
-/** Handshake refusals that pass with time; any other refusal ends the chat. */
-const REFUSED_FOR_NOW = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS']);
 const TYPING_EMIT_EVERY_MS = 2_000;
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -35,7 +24,6 @@ export interface PendingMessage {
   createdAt: string;
   /** Set when the server refused it; the user may retry. */
   error?: string;
-  inFlight: boolean;
 }
 
 export interface RoomState {
@@ -43,8 +31,6 @@ export interface RoomState {
   /** Confirmed messages, sorted by id (creation order). */
   messages: Message[];
   pending: Map<string, PendingMessage>;
-  /** `id:<message id>` and `msg:<author id>:<clientMsgId>` of every confirmed message. */
-  seen: Set<string>;
   online: Map<string, User>;
   typing: Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>;
   joined: boolean;
@@ -54,178 +40,37 @@ export interface RoomState {
   error?: string;
 }
 
+export type EndReason = SessionEndReason | 'unauthenticated' | 'server';
+
 export type ChatChange =
   | { type: 'connection'; state: ConnectionState; transport?: string }
   | { type: 'room'; roomId: string; newMessages?: Message[] }
-  | { type: 'ended'; reason: SessionEndReason | 'unauthenticated' | 'server' };
+  | { type: 'ended'; reason: EndReason };
 
-/** `crypto.randomUUID` exists only in secure contexts; plain-http LAN addresses still need ids. */
-export function newClientMsgId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** What the login screen says about how a session ended. */
+function endReason(end: SessionEnd): EndReason {
+  if (end.reason === 'server_disconnect') return 'server';
+  if (end.reason === 'refused') return end.code === 'SESSION_EXPIRED' ? 'expired' : 'unauthenticated';
+  return end.reason;
 }
 
 /**
- * The chat side of a logged-in tab: one socket on `/chat` authenticated by the session cookie,
- * the rooms this tab opened, and the messages it sent that await their acknowledgement.
+ * What a logged-in tab shows of the chat: the rooms it opened, their messages, who is online and
+ * typing, and the messages it sent that await their acknowledgement. Reconnecting, catching up and
+ * resending are `@tether/client`'s; this keeps the screen's state.
  */
 export class ChatClient {
   readonly rooms = new Map<string, RoomState>();
-  private readonly socket: ChatSocket;
   private lastTypingEmit = 0;
-  private ended = false;
-  private reconnectTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly me: User,
+    private readonly tether: TetherClient,
     private readonly onChange: (change: ChatChange) => void,
   ) {
-    this.socket = io('/chat', {
-      withCredentials: true,
-      transports: ['websocket', 'polling'],
-      autoConnect: false,
-    });
-    this.listen();
-  }
-
-  start(): void {
-    this.onChange({ type: 'connection', state: 'connecting' });
-    this.socket.connect();
-  }
-
-  /** Ends this tab's socket for good (logout, or the server ended the session). */
-  stop(): void {
-    this.ended = true;
-    clearTimeout(this.reconnectTimer);
-    this.socket.disconnect();
-    for (const state of this.rooms.values()) for (const t of state.typing.values()) clearTimeout(t.timer);
-  }
-
-  get connected(): boolean {
-    return this.socket.connected;
-  }
-
-  /** Opens (joins) a room; a room stays joined, so it keeps receiving, until the tab ends. */
-  async open(room: Room): Promise<RoomState> {
-    let state = this.rooms.get(room.id);
-    if (!state) {
-      state = {
-        room,
-        messages: [],
-        pending: new Map(),
-        seen: new Set(),
-        online: new Map(),
-        typing: new Map(),
-        joined: false,
-        hasOlder: false,
-        loadingOlder: false,
-        unread: 0,
-      };
-      this.rooms.set(room.id, state);
-      if (this.socket.connected) await this.join(state);
-    }
-    return state;
-  }
-
-  send(roomId: string, text: string): void {
-    const state = this.rooms.get(roomId);
-    if (!state) return;
-    const pending: PendingMessage = {
-      roomId,
-      clientMsgId: newClientMsgId(),
-      text,
-      createdAt: new Date().toISOString(),
-      inFlight: false,
-    };
-    state.pending.set(pending.clientMsgId, pending);
-    this.changed(roomId);
-    if (state.joined) void this.transmit(pending);
-  }
-
-  retry(roomId: string, clientMsgId: string): void {
-    const pending = this.rooms.get(roomId)?.pending.get(clientMsgId);
-    if (!pending) return;
-    pending.error = undefined;
-    this.changed(roomId);
-    if (this.rooms.get(roomId)?.joined) void this.transmit(pending);
-  }
-
-  typing(roomId: string): void {
-    const now = Date.now();
-    if (!this.socket.connected || now - this.lastTypingEmit < TYPING_EMIT_EVERY_MS) return;
-    this.lastTypingEmit = now;
-    this.socket.emit('typing', { roomId }, () => undefined);
-  }
-
-  /** Fetches the page before the oldest loaded message. */
-  async loadOlder(roomId: string, fetchPage: (before: string) => Promise<Message[]>): Promise<void> {
-    const state = this.rooms.get(roomId);
-    const oldest = state?.messages[0];
-    if (!state || !oldest || !state.hasOlder || state.loadingOlder) return;
-    state.loadingOlder = true;
-    this.changed(roomId);
-    try {
-      const page = await fetchPage(oldest.id);
-      state.hasOlder = page.length >= PAGE_SIZE;
-      this.merge(state, page, false);
-    } finally {
-      state.loadingOlder = false;
-      this.changed(roomId);
-    }
-  }
-
-  private listen(): void {
-    const s = this.socket;
-    s.on('connect', () => {
-      this.onChange({ type: 'connection', state: 'connected', transport: s.io.engine?.transport.name });
-      s.io.engine?.once('upgrade', () =>
-        this.onChange({ type: 'connection', state: 'connected', transport: s.io.engine.transport.name }),
-      );
-      // Re-join every open room from where it left off, then resend what was never acknowledged.
-      for (const state of this.rooms.values()) void this.join(state);
-    });
-    s.on('disconnect', (reason) => {
-      for (const state of this.rooms.values()) {
-        state.joined = false;
-        for (const p of state.pending.values()) p.inFlight = false;
-      }
-      if (this.ended) return;
-      if (reason === 'io server disconnect') {
-        // socket.io-client does not reconnect after this, and neither do we.
-        this.ended = true;
-        this.onChange({ type: 'ended', reason: 'server' });
-      } else {
-        this.onChange({ type: 'connection', state: 'reconnecting' });
-      }
-    });
-    s.on('connect_error', (err: Error & { data?: Partial<ApiError> }) => {
-      if (this.ended) return;
-      const code = err.data?.code;
-      if (code !== undefined && REFUSED_FOR_NOW.has(code)) {
-        // socket.io-client gives up after a refusal; this one passes, so connect again later.
-        const details = err.data?.details as { retryAfterSec?: number } | undefined;
-        this.reconnectTimer = setTimeout(
-          () => s.connect(),
-          (details?.retryAfterSec ?? REFUSED_RETRY_SEC) * 1000,
-        );
-        this.onChange({ type: 'connection', state: 'reconnecting' });
-      } else if (code !== undefined || !s.active) {
-        this.stop();
-        this.onChange({ type: 'ended', reason: code === 'SESSION_EXPIRED' ? 'expired' : 'unauthenticated' });
-      } else {
-        this.onChange({ type: 'connection', state: 'reconnecting' });
-      }
-    });
-    s.on('session:ended', ({ reason }) => {
-      if (this.ended) return;
-      this.stop();
-      this.onChange({ type: 'ended', reason });
-    });
-    s.on('message:new', (message) => {
+    tether.on('state', (state) => this.onState(state));
+    tether.on('session:ended', (end) => this.onChange({ type: 'ended', reason: endReason(end) }));
+    tether.on('message', (message) => {
       const state = this.rooms.get(message.roomId);
       if (!state) return;
       const typing = state.typing.get(message.author.id);
@@ -235,14 +80,22 @@ export class ChatClient {
       }
       this.merge(state, [message], true);
     });
-    s.on('presence', ({ roomId, user, status }) => {
+    tether.on('room', ({ roomId, online, error }) => {
+      const state = this.rooms.get(roomId);
+      if (!state) return;
+      state.error = error ? errorText(error) : undefined;
+      state.joined = !error;
+      if (online) state.online = new Map(online.map((u) => [u.id, u]));
+      this.changed(roomId);
+    });
+    tether.on('presence', ({ roomId, user, status }) => {
       const state = this.rooms.get(roomId);
       if (!state) return;
       if (status === 'online') state.online.set(user.id, user);
       else state.online.delete(user.id);
       this.changed(roomId);
     });
-    s.on('typing', ({ roomId, user }) => {
+    tether.on('typing', ({ roomId, user }) => {
       const state = this.rooms.get(roomId);
       if (!state || user.id === this.me.id) return;
       const previous = state.typing.get(user.id);
@@ -256,90 +109,135 @@ export class ChatClient {
     });
   }
 
-  private async join(state: RoomState): Promise<void> {
-    const roomId = state.room.id;
-    // A window behind the newest message: live events relayed between instances can arrive out of
-    // id order, so the newest one seen does not prove that everything before it arrived. The
-    // overlap comes back again and is dropped by `merge`.
-    const after = state.messages[Math.max(0, state.messages.length - 1 - CATCH_UP_OVERLAP)]?.id;
-    let res: Ack<{ room: Room; messages: Message[]; truncated?: true; online: User[] }>;
-    try {
-      res = await this.socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('room:join', after === undefined ? { roomId } : { roomId, after });
-    } catch {
-      return; // disconnected or timed out: the next `connect` joins again
-    }
-    if (!res.ok) {
-      state.error = errorText(res.error);
-      this.changed(roomId);
-      return;
-    }
-    state.error = undefined;
-    state.room = res.room;
-    state.joined = true;
-    state.online = new Map(res.online.map((u) => [u.id, u]));
-    // A page cut to the server's byte budget has more behind it whatever its length.
-    if (after === undefined) state.hasOlder = res.messages.length >= PAGE_SIZE || res.truncated === true;
-    this.merge(state, res.messages, after !== undefined);
-    if (after !== undefined && (res.messages.length >= CATCH_UP_LIMIT || res.truncated)) {
-      await this.catchUp(state);
-    }
-    for (const pending of state.pending.values()) {
-      if (pending.error === undefined) void this.transmit(pending);
-    }
+  /** Connects; a refused handshake arrives as an `ended` change. */
+  start(): void {
+    this.tether.connect().catch(() => undefined);
   }
 
-  private async catchUp(state: RoomState): Promise<void> {
-    for (;;) {
-      const after = state.messages.at(-1)?.id;
-      const res = await this.socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('messages:fetch', { roomId: state.room.id, after, limit: 100 })
-        .catch(() => undefined);
-      if (!res?.ok) return;
-      this.merge(state, res.messages, true);
-      if (res.messages.length < 100 && !res.truncated) return;
-    }
+  /** Ends this tab's socket for good (logout, or the server ended the session). */
+  stop(): void {
+    this.tether.close();
+    for (const state of this.rooms.values()) for (const t of state.typing.values()) clearTimeout(t.timer);
   }
 
-  private async transmit(pending: PendingMessage): Promise<void> {
-    if (pending.inFlight || !this.socket.connected) return;
-    pending.inFlight = true;
-    const { roomId, text, clientMsgId } = pending;
-    let res: Ack<{ message: Message }>;
+  get connected(): boolean {
+    return this.tether.state === 'connected';
+  }
+
+  /** Opens (joins) a room; a room stays joined, so it keeps receiving, until the tab ends. */
+  async open(room: Room): Promise<RoomState> {
+    let state = this.rooms.get(room.id);
+    if (state) return state;
+    state = {
+      room,
+      messages: [],
+      pending: new Map(),
+      online: new Map(),
+      typing: new Map(),
+      joined: false,
+      hasOlder: false,
+      loadingOlder: false,
+      unread: 0,
+    };
+    this.rooms.set(room.id, state);
     try {
-      res = await this.socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('message:send', { roomId, text, clientMsgId });
-    } catch {
-      // No ack: the same clientMsgId goes again now if still connected, or after the next connect.
-      pending.inFlight = false;
-      const state = this.rooms.get(roomId);
-      if (state?.pending.has(clientMsgId) && state.joined) void this.transmit(pending);
-      return;
+      const joined = await this.tether.join(room.id);
+      state.room = joined.room;
+      state.joined = true;
+      state.error = undefined;
+      state.online = new Map(joined.online.map((u) => [u.id, u]));
+      // A page cut to the server's byte budget has more behind it whatever its length.
+      state.hasOlder = joined.messages.length >= LIMITS.joinLatest || joined.truncated === true;
+      this.merge(state, joined.messages, false);
+    } catch (error) {
+      state.error = errorText(error);
+      this.changed(room.id);
     }
-    pending.inFlight = false;
+    return state;
+  }
+
+  /** Shows the message at once as pending; it goes out, and again after reconnects, until acknowledged. */
+  send(roomId: string, text: string): void {
     const state = this.rooms.get(roomId);
-    if (!state?.pending.has(clientMsgId)) return;
-    if (res.ok) {
-      this.merge(state, [res.message], false);
-    } else {
-      pending.error = errorText(res.error);
+    if (!state) return;
+    const pending: PendingMessage = {
+      roomId,
+      clientMsgId: newClientMsgId(),
+      text,
+      createdAt: new Date().toISOString(),
+    };
+    state.pending.set(pending.clientMsgId, pending);
+    this.changed(roomId);
+    this.transmit(state, pending);
+  }
+
+  retry(roomId: string, clientMsgId: string): void {
+    const state = this.rooms.get(roomId);
+    const pending = state?.pending.get(clientMsgId);
+    if (!state || !pending) return;
+    pending.error = undefined;
+    this.changed(roomId);
+    this.transmit(state, pending);
+  }
+
+  typing(roomId: string): void {
+    const now = Date.now();
+    if (!this.connected || now - this.lastTypingEmit < TYPING_EMIT_EVERY_MS) return;
+    this.lastTypingEmit = now;
+    this.tether.emit('typing', { roomId }).catch(() => undefined);
+  }
+
+  /** Fetches the page before the oldest loaded message. */
+  async loadOlder(roomId: string): Promise<void> {
+    const state = this.rooms.get(roomId);
+    const oldest = state?.messages[0];
+    if (!state || !oldest || !state.hasOlder || state.loadingOlder) return;
+    state.loadingOlder = true;
+    this.changed(roomId);
+    try {
+      const { messages } = await this.tether.request('roomMessages', {
+        params: { id: roomId },
+        query: { before: oldest.id, limit: LIMITS.historyPageDefault },
+      });
+      state.hasOlder = messages.length >= LIMITS.historyPageDefault;
+      this.merge(state, messages, false);
+    } finally {
+      state.loadingOlder = false;
       this.changed(roomId);
     }
   }
 
-  /** Adds messages once each (by id, and by clientMsgId for this user's own), keeping id order. */
+  private transmit(state: RoomState, pending: PendingMessage): void {
+    this.tether.send(pending.roomId, pending.text, { clientMsgId: pending.clientMsgId }).then(
+      (message) => this.merge(state, [message], false),
+      (error: unknown) => {
+        if (error instanceof TetherError && error.code === 'ENDED') return;
+        pending.error = errorText(error);
+        this.changed(pending.roomId);
+      },
+    );
+  }
+
+  private onState(state: TetherState): void {
+    if (state === 'idle' || state === 'ended') return;
+    const engine = this.tether.socket?.io.engine;
+    this.onChange({ type: 'connection', state, transport: engine?.transport.name });
+    if (state === 'connected') {
+      engine?.once('upgrade', () =>
+        this.onChange({ type: 'connection', state: 'connected', transport: engine.transport.name }),
+      );
+    }
+  }
+
+  /** Adds messages once each, keeping id order; confirms this tab's pending ones. */
   private merge(state: RoomState, messages: Message[], live: boolean): void {
+    const known = new Set(state.messages.map((m) => m.id));
     const fresh: Message[] = [];
     for (const message of messages) {
       if (message.roomId !== state.room.id) continue;
       if (message.author.id === this.me.id) state.pending.delete(message.clientMsgId);
-      const byId = `id:${message.id}`;
-      const byClientId = `msg:${message.author.id}:${message.clientMsgId}`;
-      if (state.seen.has(byId) || state.seen.has(byClientId)) continue;
-      state.seen.add(byId).add(byClientId);
+      if (known.has(message.id)) continue;
+      known.add(message.id);
       fresh.push(message);
     }
     if (fresh.length > 0) {
@@ -354,7 +252,8 @@ export class ChatClient {
   }
 }
 
-export function errorText(error: ApiError): string {
+export function errorText(error: unknown): string {
+  if (!(error instanceof TetherError)) return 'Not delivered.';
   switch (error.code) {
     case 'RATE_LIMITED':
       return 'Sending too fast. Wait a moment, then retry.';

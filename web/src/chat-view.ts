@@ -1,9 +1,8 @@
-import type { Message, Room, User } from '../../src/protocol/index.js';
-import { api, describeError, RequestError } from './api.js';
+import { GENERAL_ROOM_ID, LIMITS, TetherError, type Message, type Room, type User } from '@tether/client';
+import { allRooms, describeError, session } from './api.js';
 import { ChatClient, type ChatChange, type PendingMessage, type RoomState } from './chat-client.js';
 import { byId, el, field, formatTime, say } from './dom.js';
 
-const MAX_TEXT = 4000;
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 48;
 
@@ -73,7 +72,7 @@ export class ChatView {
     say(this.typing, '');
     client.start();
     await this.refreshRooms();
-    const first = this.rooms.find((r) => r.id === 'general') ?? this.rooms[0];
+    const first = this.rooms.find((r) => r.id === GENERAL_ROOM_ID) ?? this.rooms[0];
     if (first) await this.openRoom(first.id);
   }
 
@@ -98,7 +97,7 @@ export class ChatView {
   /** Rooms may have changed on reconnect (someone added us to a private room). */
   async refreshRooms(): Promise<void> {
     try {
-      this.rooms = await api.allRooms();
+      this.rooms = await allRooms();
       this.renderRoomList();
     } catch (error) {
       this.failed(error, this.roomMeta);
@@ -265,10 +264,10 @@ export class ChatView {
     if (!this.activeId || !this.client) return;
     const text = this.text.value.trim();
     if (text === '') return;
-    if (text.length > MAX_TEXT) {
+    if (text.length > LIMITS.messageTextMax) {
       say(
         this.composerError,
-        `A message can be at most ${MAX_TEXT} characters (this one has ${text.length}).`,
+        `A message can be at most ${LIMITS.messageTextMax} characters (this one has ${text.length}).`,
       );
       return;
     }
@@ -284,10 +283,7 @@ export class ChatView {
     if (!roomId || !state?.hasOlder || state.loadingOlder) return;
     this.keepBottomOffset = true;
     try {
-      await this.client!.loadOlder(
-        roomId,
-        async (before) => (await api.olderMessages(roomId, before)).messages,
-      );
+      await this.client!.loadOlder(roomId);
     } catch (error) {
       this.failed(error, this.roomMeta);
     }
@@ -299,7 +295,9 @@ export class ChatView {
     say(errorBox, '');
     try {
       const visibility = data.get('visibility') === 'private' ? 'private' : 'public';
-      const { room } = await api.createRoom(field(data, 'name').trim(), visibility);
+      const { room } = await session.client.request('createRoom', {
+        body: { name: field(data, 'name').trim(), visibility },
+      });
       form.reset();
       byId<HTMLDetailsElement>('new-room').open = false;
       this.rooms = [...this.rooms.filter((r) => r.id !== room.id), room];
@@ -316,7 +314,7 @@ export class ChatView {
     if (!this.activeId || username === '') return;
     say(result, '');
     try {
-      await api.addMember(this.activeId, username);
+      await session.client.request('addMember', { params: { id: this.activeId }, body: { username } });
       input.value = '';
       say(result, `Added ${username}.`);
     } catch (error) {
@@ -326,7 +324,7 @@ export class ChatView {
 
   private failed(error: unknown, where: HTMLElement, context: 'room' | 'member' | 'login' = 'room'): void {
     if (
-      error instanceof RequestError &&
+      error instanceof TetherError &&
       (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')
     ) {
       this.onSessionLost('Your session has ended. Log in again.');

@@ -1,12 +1,14 @@
+import './zod-jitless.js';
 import './styles.css';
-import type { SessionEndReason, User } from '../../src/protocol/index.js';
-import { api, describeError, RequestError } from './api.js';
+import { TetherError, type User } from '@tether/client';
+import { describeError, session } from './api.js';
 import { AuthView } from './auth-view.js';
-import { ChatClient, type ChatChange, type ConnectionState } from './chat-client.js';
+import { ChatClient, type ChatChange, type ConnectionState, type EndReason } from './chat-client.js';
 import { ChatView } from './chat-view.js';
 import { byId, field, say } from './dom.js';
+import { applyLimits } from './limits.js';
 
-const ENDED_NOTICE: Record<SessionEndReason | 'unauthenticated' | 'server', string> = {
+const ENDED_NOTICE: Record<EndReason, string> = {
   logout: 'You were logged out because this session was logged out in another tab or window.',
   expired: 'Your session expired. Log in again.',
   password_changed: 'Your password was changed in another session. Log in with the new password.',
@@ -51,7 +53,7 @@ function onChange(change: ChatChange): void {
     setConnection('ended');
     if (change.reason === 'server') {
       // Disconnected without a session:ended: the session may still be good, so ask before leaving.
-      api.me().then(
+      session.client.me().then(
         () => {
           connection.textContent = 'Disconnected by the server. Reload the page to reconnect.';
         },
@@ -69,7 +71,7 @@ async function enterChat(user: User): Promise<void> {
   boot.hidden = true;
   auth.hide();
   client?.stop();
-  client = new ChatClient(user, onChange);
+  client = new ChatClient(user, session.client, onChange);
   byId('whoami').textContent =
     user.displayName === user.username ? user.username : `${user.displayName} (@${user.username})`;
   account.hidden = false;
@@ -79,6 +81,7 @@ async function enterChat(user: User): Promise<void> {
 function toLogin(notice = ''): void {
   client?.stop();
   client = undefined;
+  session.renew();
   boot.hidden = true;
   chat.hide();
   account.hidden = true;
@@ -89,10 +92,10 @@ function toLogin(notice = ''): void {
 
 byId('logout').addEventListener('click', () => {
   loggingOut = true;
-  api
+  session.client
     .logout()
     .catch((error: unknown) => {
-      if (!(error instanceof RequestError && error.status === 401)) throw error;
+      if (!(error instanceof TetherError && error.status === 401)) throw error;
     })
     .then(
       () => {
@@ -116,13 +119,13 @@ passwordForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const data = new FormData(passwordForm);
   say(passwordError, '');
-  api.changePassword(field(data, 'currentPassword'), field(data, 'newPassword')).then(
+  session.client.changePassword(field(data, 'currentPassword'), field(data, 'newPassword')).then(
     () => {
       passwordDialog.close();
       connection.textContent = 'Password changed. Your other sessions were logged out.';
     },
     (error: unknown) => {
-      if (error instanceof RequestError && error.code === 'UNAUTHENTICATED') {
+      if (error instanceof TetherError && error.code === 'UNAUTHENTICATED') {
         toLogin(ENDED_NOTICE.unauthenticated);
         return;
       }
@@ -131,8 +134,9 @@ passwordForm.addEventListener('submit', (event) => {
   );
 });
 
-api.me().then(
-  ({ user }) => enterChat(user),
+applyLimits(document);
+session.client.me().then(
+  (user) => enterChat(user),
   (error: unknown) =>
-    toLogin(error instanceof RequestError && error.code === 'NETWORK' ? describeError(error, 'login') : ''),
+    toLogin(error instanceof TetherError && error.code === 'NETWORK' ? describeError(error, 'login') : ''),
 );

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { byStatus, type ErrorCode } from './errors.js';
+import {
+  AddMemberSchema,
+  ChangePasswordSchema,
+  CreateRoomSchema,
+  EmptyBodySchema,
+  HealthResponseSchema,
+  LoginSchema,
+  MessagesQuerySchema,
+  MessagesResponseSchema,
+  ProtocolInfoSchema,
+  RegisterSchema,
+  RoomResponseSchema,
+  RoomsQuerySchema,
+  RoomsResponseSchema,
+  TicketResponseSchema,
+  TokenResponseSchema,
+  UserResponseSchema,
+} from './http.js';
+
+/** How a route authenticates its caller. */
+export const ROUTE_AUTH = {
+  none: 'No credential needed.',
+  session: 'The session cookie only: a bearer token cannot mint credentials, log out or change the password.',
+  sessionOrBearer: 'The session cookie, or `Authorization: Bearer <accessToken>` from `POST /auth/token`.',
+} as const;
+export type RouteAuth = keyof typeof ROUTE_AUTH;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  /** With `{name}` for each path parameter, as OpenAPI writes it. */
+  path: `/${string}`;
+  summary: string;
+  auth: RouteAuth;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success statuses with their bodies (`null`: no body). */
+  responses: Readonly<Record<number, z.ZodType | null>>;
+  /** Error codes of this route beyond those every route of its kind may answer (`routeErrors`). */
+  errors: readonly ErrorCode[];
+}
+
+const RoomPathSchema = z.strictObject({ id: z.string().min(1) });
+
+/**
+ * Every HTTP route, once. The OpenAPI document, the typed client, the contract test and the check
+ * that Nest serves exactly these routes all read this table: a new endpoint starts here.
+ * The keys are the OpenAPI `operationId`s.
+ */
+export const ROUTES = {
+  register: {
+    method: 'POST',
+    path: '/auth/register',
+    summary: 'Create an account. It does not log in. Registrations are rate limited per client address.',
+    auth: 'none',
+    body: RegisterSchema,
+    responses: { 201: UserResponseSchema },
+    errors: ['CONFLICT', 'RATE_LIMITED'],
+  },
+  login: {
+    method: 'POST',
+    path: '/auth/login',
+    summary:
+      'Log in: sets a new session cookie. Unknown user and wrong password answer alike; repeated failures are rate limited.',
+    auth: 'none',
+    body: LoginSchema,
+    responses: { 200: UserResponseSchema },
+    errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
+  },
+  logout: {
+    method: 'POST',
+    path: '/auth/logout',
+    summary:
+      'Destroy and revoke the session, clear its cookie, end its sockets (`session:ended {reason: logout}`).',
+    auth: 'session',
+    responses: { 204: null },
+    errors: [],
+  },
+  me: {
+    method: 'GET',
+    path: '/auth/me',
+    summary: 'The authenticated user.',
+    auth: 'sessionOrBearer',
+    responses: { 200: UserResponseSchema },
+    errors: [],
+  },
+  changePassword: {
+    method: 'POST',
+    path: '/auth/password',
+    summary:
+      'Change the password: this session moves to a new id (a new cookie; its cookie sockets reconnect with it), every other session of the user ends (`session:ended {reason: password_changed}`). Wrong current passwords count as failed logins.',
+    auth: 'session',
+    body: ChangePasswordSchema,
+    responses: { 204: null },
+    errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
+  },
+  wsTicket: {
+    method: 'POST',
+    path: '/auth/ws-ticket',
+    summary: 'A one-time ticket for one socket handshake (`auth: {ticket}`), tied to this session.',
+    auth: 'session',
+    body: EmptyBodySchema,
+    responses: { 201: TicketResponseSchema },
+    errors: [],
+  },
+  token: {
+    method: 'POST',
+    path: '/auth/token',
+    summary: 'A short-lived access token (`auth: {token}`, `Authorization: Bearer`), tied to this session.',
+    auth: 'session',
+    body: EmptyBodySchema,
+    responses: { 201: TokenResponseSchema },
+    errors: [],
+  },
+  listRooms: {
+    method: 'GET',
+    path: '/rooms',
+    summary:
+      'A page of the public rooms and the private rooms the user belongs to, oldest first; `nextCursor` fetches the next page (null on the last).',
+    auth: 'sessionOrBearer',
+    query: RoomsQuerySchema,
+    responses: { 200: RoomsResponseSchema },
+    errors: [],
+  },
+  createRoom: {
+    method: 'POST',
+    path: '/rooms',
+    summary:
+      'Create a room; the creator owns it and is a member. Creations are rate limited per user, and a user owns a limited number of rooms.',
+    auth: 'sessionOrBearer',
+    body: CreateRoomSchema,
+    responses: { 201: RoomResponseSchema },
+    errors: ['LIMIT_REACHED', 'RATE_LIMITED'],
+  },
+  getRoom: {
+    method: 'GET',
+    path: '/rooms/{id}',
+    summary: 'One room. A private room the user is not in is NOT_FOUND, like a missing one.',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    responses: { 200: RoomResponseSchema },
+    errors: ['NOT_FOUND'],
+  },
+  addMember: {
+    method: 'POST',
+    path: '/rooms/{id}/members',
+    summary: 'Add a user to a room (owner only; idempotent).',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    body: AddMemberSchema,
+    responses: { 204: null },
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  },
+  roomMessages: {
+    method: 'GET',
+    path: '/rooms/{id}/messages',
+    summary: 'A page of a room\u2019s history, oldest first (members; public rooms: any user).',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    query: MessagesQuerySchema,
+    responses: { 200: MessagesResponseSchema },
+    errors: ['NOT_FOUND'],
+  },
+  health: {
+    method: 'GET',
+    path: '/health',
+    summary: 'For load balancers: 200 while serving; an error once the instance drains for shutdown.',
+    auth: 'none',
+    responses: { 200: HealthResponseSchema },
+    errors: [],
+  },
+  protocol: {
+    method: 'GET',
+    path: '/protocol',
+    summary: 'The protocol version this server speaks, and where its specifications are published.',
+    auth: 'none',
+    responses: { 200: ProtocolInfoSchema },
+    errors: [],
+  },
+} as const satisfies Record<string, HttpRoute>;
+
+export type RouteName = keyof typeof ROUTES;
+
+const UNSAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every error code a route may answer with: its own, those of its auth mode, `CROSS_ORIGIN` and the
+ * body errors (malformed or oversized JSON) for unsafe methods, `VALIDATION` wherever input is
+ * parsed, and `UNAVAILABLE` (a backing service out of reach) and `INTERNAL` everywhere.
+ */
+export function routeErrors(route: HttpRoute): ErrorCode[] {
+  const codes = new Set<ErrorCode>(route.errors);
+  if (route.auth !== 'none') codes.add('UNAUTHENTICATED');
+  if (route.auth === 'sessionOrBearer') codes.add('TOKEN_INVALID').add('TOKEN_EXPIRED');
+  if (UNSAFE_METHODS.has(route.method)) codes.add('CROSS_ORIGIN').add('VALIDATION').add('PAYLOAD_TOO_LARGE');
+  if (route.body || route.query) codes.add('VALIDATION');
+  codes.add('UNAVAILABLE').add('INTERNAL');
+  return [...codes].sort(byStatus);
+}
+
+/**
+ * Every success a route may answer: its own, and 304 Not Modified (no body) to a conditional GET
+ * whose `If-None-Match` still matches the ETag the server sent with the last 200.
+ */
+export function routeSuccesses(route: HttpRoute): Readonly<Record<number, z.ZodType | null>> {
+  return route.method === 'GET' ? { ...route.responses, 304: null } : route.responses;
+}
+
+/** A route's path with its parameters filled in (each URI-encoded). */
+export function routePath(route: Pick<HttpRoute, 'path'>, params: Record<string, string> = {}): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${route.path}`);
+    return encodeURIComponent(value);
+  });
+}

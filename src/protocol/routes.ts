@@ -190,15 +190,17 @@ const UNSAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH',
 /**
  * Every error code a route may answer with: its own, those of its auth mode, `CROSS_ORIGIN` and the
  * body errors (malformed or oversized JSON) for unsafe methods, `VALIDATION` wherever input is
- * parsed, and `UNAVAILABLE` (a backing service out of reach) and `INTERNAL` everywhere.
+ * parsed, and everywhere `PAYLOAD_TOO_LARGE` (a request of any method whose `Content-Length`
+ * announces a body over the limit is refused before it is read), `UNAVAILABLE` (a backing service
+ * out of reach) and `INTERNAL`.
  */
 export function routeErrors(route: HttpRoute): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors);
   if (route.auth !== 'none') codes.add('UNAUTHENTICATED');
   if (route.auth === 'sessionOrBearer') codes.add('TOKEN_INVALID').add('TOKEN_EXPIRED');
-  if (UNSAFE_METHODS.has(route.method)) codes.add('CROSS_ORIGIN').add('VALIDATION').add('PAYLOAD_TOO_LARGE');
+  if (UNSAFE_METHODS.has(route.method)) codes.add('CROSS_ORIGIN').add('VALIDATION');
   if (route.body || route.query) codes.add('VALIDATION');
-  codes.add('UNAVAILABLE').add('INTERNAL');
+  codes.add('PAYLOAD_TOO_LARGE').add('UNAVAILABLE').add('INTERNAL');
   return [...codes].sort(byStatus);
 }
 

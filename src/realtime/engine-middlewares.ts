@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppException } from '../common/errors.js';
+import { ERRORS } from '../protocol/errors.js';
 import type { Middleware } from '../session/session-middleware.js';
 import type { SocketCaps } from './socket-caps.js';
 
@@ -63,7 +64,24 @@ export function screenHandshakes(
 }
 
 const FORBIDDEN_BODY = JSON.stringify({ code: 'CROSS_ORIGIN', message: 'Origin not allowed' });
-const DRAINING_BODY = JSON.stringify({ code: 'INTERNAL', message: 'Shutting down; try again' });
+const DRAINING_BODY = JSON.stringify({ code: 'UNAVAILABLE', message: 'Shutting down; try again' });
+const TOO_LARGE_BODY = JSON.stringify({
+  code: 'PAYLOAD_TOO_LARGE',
+  message: ERRORS.PAYLOAD_TOO_LARGE.message,
+});
+
+/**
+ * Refuses a polling POST whose `Content-Length` already exceeds the frame limit with 413, before a
+ * byte of its body is read: engine.io would otherwise wait for the announced bytes and hold the
+ * request until the HTTP request timeout. Bodies that announce nothing are still cut by engine.io
+ * as they arrive.
+ */
+export function announcedBodyGate(limitBytes: number): Middleware {
+  return (req, res, next) => {
+    if (Number(req.headers['content-length']) > limitBytes) refuse(res, 413, TOO_LARGE_BODY);
+    else next();
+  };
+}
 
 /**
  * Answers new handshakes with 503 while the instance drains for shutdown, so a load balancer
@@ -96,7 +114,8 @@ export function originGate(policy: OriginPolicy): Middleware {
 function refuse(res: ServerResponse, status: number, body: string): void {
   const headers = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
   if (typeof (res as Partial<ServerResponse>).writeHead === 'function' && 'statusCode' in res) {
-    res.writeHead(status, headers).end(body);
+    // Close, or Node reads and discards whatever body was announced to keep the connection alive.
+    res.writeHead(status, { ...headers, Connection: 'close' }).end(body);
     return;
   }
   const socket = (res as unknown as { socket: Socket }).socket;

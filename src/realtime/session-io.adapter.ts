@@ -7,7 +7,13 @@ import type { AppConfig } from '../config/config.js';
 import type { Middleware, SharedSession } from '../session/session-middleware.js';
 import { clientAddressCheck } from '../session/request-security.js';
 import type { AdapterConstructor } from './cluster-adapter.factory.js';
-import { drainGate, onlyForHandshake, originGate, screenHandshakes } from './engine-middlewares.js';
+import {
+  announcedBodyGate,
+  drainGate,
+  onlyForHandshake,
+  originGate,
+  screenHandshakes,
+} from './engine-middlewares.js';
 import { capOutboundBuffers } from './outbound-buffer-cap.js';
 import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
@@ -71,6 +77,7 @@ export class SessionIoAdapter extends IoAdapter {
     );
     server.engine.use(originGate(policy));
     server.engine.use(drainGate(isDraining));
+    server.engine.use(announcedBodyGate(config.socketMaxPayloadBytes));
     server.engine.use(screenHandshakes(this.app.get(SocketCaps), clientAddressCheck(config.trustProxy)));
     server.engine.use(onlyForHandshake(session.middleware));
     server.engine.use(onlyForHandshake(passport.initialize() as Middleware));

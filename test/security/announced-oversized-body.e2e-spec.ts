@@ -80,4 +80,20 @@ describe('an announced body over the limit', () => {
     expect(response.status).toBe(413);
     expect(response.body).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) });
   });
+
+  it('refuses an Engine.IO polling POST announcing more than SOCKET_MAX_PAYLOAD at once, the body never sent', async () => {
+    const open = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`, { headers: { cookie } });
+    const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+    const connection = await rawConnect(t.url);
+    connection.socket.write(
+      `POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: ${new URL(t.url).host}\r\n` +
+        `Content-Type: text/plain\r\nContent-Length: ${t.config.socketMaxPayloadBytes + 1}\r\n\r\n40`,
+    );
+
+    const closedAfterMs = await connection.closed(3000);
+    const response = parseResponse(connection.received());
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) });
+    expect(closedAfterMs).toBeLessThan(t.config.httpRequestTimeoutSec * 1000);
+  });
 });

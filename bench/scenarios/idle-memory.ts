@@ -1,0 +1,64 @@
+import { quiet, socketsAtMost } from '../settle.js';
+import { SERVER_NAMES, type Target } from '../targets/targets.js';
+import { cookiesFor, rotated, type RoundValues, type RunContext, type Scenario } from './scenario.js';
+
+const GROUP = 'idle';
+/** Sockets opened and closed before the first reading: lazy setup is not a per-socket cost. */
+const WARM_UP = 10;
+
+async function idleMemory(target: Target, { options, pool }: RunContext) {
+  const probe = () => target.server.probe;
+  // A fresh process: RSS only shows growth a process has not already reserved in earlier
+  // scenarios (freed pages are kept, not returned). Sessions and users survive in DATA_DIR.
+  await target.server.restart();
+  const base = await probe().tcpSockets();
+  const closeAll = async () => {
+    await pool.close(GROUP);
+    await socketsAtMost(probe(), base);
+    await quiet(probe());
+  };
+  await pool.open(GROUP, target.server.url, await cookiesFor(target, options.users, WARM_UP));
+  await closeAll();
+
+  const start = await probe().heap();
+  await pool.open(GROUP, target.server.url, await cookiesFor(target, options.users, options.idle));
+  await quiet(probe());
+  const open = await probe().heap();
+  await closeAll();
+  const end = await probe().heap();
+  const n = options.idle;
+  return {
+    heapKb: (open.heapUsed - start.heapUsed) / n / 1024,
+    rssKb: (open.rss - start.rss) / n / 1024,
+    retainedB: (end.heapUsed - start.heapUsed) / n,
+  };
+}
+
+export const idle: Scenario = {
+  name: 'idle',
+  title: 'Idle memory',
+  perRound: true,
+  about: (o) =>
+    `Each server is restarted (SIGKILL, same port and data), warmed with ${WARM_UP} sockets, then ` +
+    `${o.idle} authenticated sockets connect and stay idle. Heap (\`heapUsed\`) and RSS are read after ` +
+    'forced full GCs before, with all sockets open, and after all have closed; the figures are the ' +
+    'differences per socket. "Heap left after close" should be within 1 KB per socket of zero.',
+  figures: () => [
+    { key: 'heapKb', label: 'heap per idle socket', unit: 'KB', better: 'lower' },
+    { key: 'rssKb', label: 'RSS per idle socket', unit: 'KB', better: 'lower' },
+    {
+      key: 'retainedB',
+      label: 'heap left per socket after all closed',
+      unit: 'B',
+      better: 'lower',
+      compare: false,
+    },
+  ],
+  run: async (context) => {
+    const { targets, round } = context;
+    const values = Object.fromEntries(SERVER_NAMES.map((n) => [n, {}])) as RoundValues;
+    for (const target of rotated([targets.bare, targets.floor, targets.tether], round))
+      values[target.name] = await idleMemory(target, context);
+    return values;
+  },
+};

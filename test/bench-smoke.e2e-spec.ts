@@ -17,6 +17,7 @@ function explained(value: number | null, reason: string | undefined): boolean {
 // docs/testing.md, "Benchmarks (not tests)"): the figures of a one-round tiny run mean nothing.
 describe('the benchmark harness, smoke run', () => {
   let out: string;
+  let files: string[];
   let report: Report;
   let markdown: string;
 
@@ -25,16 +26,16 @@ describe('the benchmark harness, smoke run', () => {
     await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
       timeout: 150_000,
     });
-    const files = readdirSync(out);
-    const json = files.filter((f) => f.endsWith('.json'));
-    expect(json).toHaveLength(1);
-    expect(files).toContain(json[0].replace(/\.json$/, '.md'));
-    report = JSON.parse(readFileSync(join(out, json[0]), 'utf8')) as Report;
-    markdown = readFileSync(join(out, json[0].replace(/\.json$/, '.md')), 'utf8');
+    files = readdirSync(out).sort();
+    const stem = join(out, files[0].replace(/\.(json|md)$/, ''));
+    report = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as Report;
+    markdown = readFileSync(`${stem}.md`, 'utf8');
   }, 180_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('writes a report with every scenario, in one round, for the command it ran', () => {
+  it('writes one JSON report and its markdown summary, with every scenario, in one round', () => {
+    expect(files.map((f) => f.replace(/^[^.]+/, 'stem'))).toEqual(['stem.json', 'stem.md']);
+    expect(files[0].replace(/\.json$/, '')).toBe(files[1].replace(/\.md$/, ''));
     expect(report.options).toMatchObject({ rounds: 1, smoke: true });
     expect(report.command).toContain('--smoke');
     expect(report.scenarios.map((s) => s.name).sort()).toEqual([...SCENARIO_NAMES].sort());

@@ -3,11 +3,18 @@ import type { Probe } from './targets/managed-server.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long a server may take to finish a phase's work before the run fails. Generous: Tether's
+ * presence work is quadratic in a room's size, and on a shared machine under heavy load closing
+ * 8,000 sockets took over two minutes.
+ */
+const SETTLE_TIMEOUT_MS = 600_000;
+
 /** Polls `check` every `intervalMs` until it holds; fails after `timeoutMs` naming `what`. */
 export async function pollUntil(
   what: string,
   check: () => Promise<boolean>,
-  { intervalMs = 50, timeoutMs = 120_000 } = {},
+  { intervalMs = 50, timeoutMs = SETTLE_TIMEOUT_MS } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -49,7 +56,7 @@ const QUIET_SHARE = 0.05;
  * after its last client-visible answer (closing handshakes, session writes, presence updates),
  * and nothing of what came before.
  */
-export async function quiet(probe: Probe, timeoutMs = 120_000): Promise<Quiet> {
+export async function quiet(probe: Probe, timeoutMs = SETTLE_TIMEOUT_MS): Promise<Quiet> {
   const deadline = Date.now() + timeoutMs;
   const read = async (): Promise<Reading> => ({ cpuMs: await probe.cpuMs(), at: epochMs() });
   let previous = await read();

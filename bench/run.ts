@@ -88,6 +88,23 @@ async function main(argv: string[]): Promise<void> {
 
     const rounds: Report['rounds'] = [];
     const byScenario = new Map<ScenarioName, RoundValues[]>(scenarios.map((s) => [s.name, []]));
+    const { out: _out, ...recorded } = options;
+    // Written after every round, so a run that fails late still leaves what it measured.
+    const report = (): Report => {
+      const summaries = scenarios.map((s) => summarizeScenario(s, options, byScenario.get(s.name)!));
+      return {
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        command: ['node --import tsx bench/run.ts', ...argv].join(' '),
+        machine: { ...machine, loadavgEnd: loadNow() },
+        versions: versionsOf(ROOT, ['socket.io', 'socket.io-client', 'better-sqlite3']),
+        options: recorded,
+        roundsCompleted: rounds.length,
+        targets: evaluateTargets(summaries),
+        scenarios: summaries,
+        rounds,
+      };
+    };
     for (let round = 1; round <= options.rounds; round++) {
       const record: Report['rounds'][number] = { round, scenarios: {} };
       for (const scenario of scenarios) {
@@ -101,22 +118,10 @@ async function main(argv: string[]): Promise<void> {
         );
       }
       rounds.push(record);
+      if (round < options.rounds) log(`round ${round} so far: ${writeReport(report(), options.out).stem}.md`);
     }
 
-    const summaries = scenarios.map((s) => summarizeScenario(s, options, byScenario.get(s.name)!));
-    const { out: _out, ...recorded } = options;
-    const report: Report = {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      command: ['node --import tsx bench/run.ts', ...argv].join(' '),
-      machine: { ...machine, loadavgEnd: loadNow() },
-      versions: versionsOf(ROOT, ['socket.io', 'socket.io-client', 'better-sqlite3']),
-      options: recorded,
-      targets: evaluateTargets(summaries),
-      scenarios: summaries,
-      rounds,
-    };
-    const { md, stem } = writeReport(report, options.out);
+    const { md, stem } = writeReport(report(), options.out);
     process.stdout.write(md);
     log(`wrote ${stem}.json and ${stem}.md`);
   } finally {

@@ -56,7 +56,7 @@ export function markdown(report: Report): string {
       'rounds; ratios are medians of the per-round ratios to bare (range over rounds in brackets).',
   ];
   if (o.smoke)
-    lines.push('- **Smoke run**: tiny sizes, one round. It checks the harness; the figures mean nothing.');
+    lines.push('- **Smoke run**: tiny sizes. It checks the harness; the figures mean nothing.');
 
   lines.push('', '## Targets (issue 15)', '', '| # | target | measured | met |', '|---|---|---:|:---:|');
   for (const t of report.targets) {

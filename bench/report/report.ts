@@ -27,6 +27,8 @@ export interface Report {
   machine: Machine;
   versions: Record<string, string>;
   options: Omit<Options, 'out'>;
+  /** Fewer than `options.rounds` in a report a failed run left behind. */
+  roundsCompleted: number;
   targets: TargetResult[];
   scenarios: ScenarioSummary[];
   /** Every round's raw figures, per scenario and server; scenarios measured once appear in round 1. */

@@ -12,7 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { startRedis } from '../tools/processes.js';
 import { ClientPool } from './clients/pool.js';
 import { parseOptions, USAGE, UsageError, type Options, type ScenarioName } from './options.js';
-import { loadNow, machineAtStart, versionsOf, writeReport, type Report } from './report/report.js';
+import {
+  codeVersion,
+  loadNow,
+  machineAtStart,
+  versionsOf,
+  writeReport,
+  type Report,
+} from './report/report.js';
 import { summarizeScenario } from './report/summary.js';
 import { evaluateTargets } from './report/targets.js';
 import { handshake } from './scenarios/handshake.js';
@@ -29,6 +36,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIOS: Scenario[] = [handshake, idle, presence, sends, reconnect, wal];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** How this run was started, for the report: npm names its script in the environment. */
+function commandLine(argv: string[]): string {
+  if (process.env.npm_lifecycle_event === 'bench')
+    return ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ');
+  return ['node --import tsx bench/run.ts', ...argv].join(' ');
+}
 
 /** Starts every server at once (start-up is not measured); `started` collects them for the cleanup. */
 async function startTargets(options: Options, redisUrl: string | { reason: string }, started: Target[]) {
@@ -58,6 +72,7 @@ async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv, `${ROOT}bench/results`);
   const startedAt = new Date().toISOString();
   const machine = machineAtStart();
+  const code = codeVersion(ROOT);
   const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = () => Promise.allSettled(cleanups.reverse().map((stop) => stop()));
@@ -95,7 +110,8 @@ async function main(argv: string[]): Promise<void> {
       return {
         startedAt,
         finishedAt: new Date().toISOString(),
-        command: ['node --import tsx bench/run.ts', ...argv].join(' '),
+        command: commandLine(argv),
+        code,
         machine: { ...machine, loadavgEnd: loadNow() },
         versions: versionsOf(ROOT, ['socket.io', 'socket.io-client', 'better-sqlite3']),
         options: recorded,

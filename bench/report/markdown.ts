@@ -47,7 +47,11 @@ export function markdown(report: Report): string {
     `- Started ${report.startedAt}, finished ${report.finishedAt}.`,
     `- Machine: ${m.platform}/${m.arch}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; load ` +
       `average ${m.loadavgStart.join(' ')} at the start, ${m.loadavgEnd.join(' ')} at the end.`,
-    `- Command: \`${report.command}\``,
+    `- Command: \`${report.command}\`${
+      report.code
+        ? `, at commit ${report.code.commit}${report.code.uncommittedChanges ? ' with uncommitted changes' : ''}`
+        : ''
+    }.`,
     `- Servers: bare socket.io ${report.versions['socket.io']} (\`bench/servers/bare.mjs\`), the floor ` +
       '(`bench/servers/floor.mjs`), Tether (`dist/main.js`, NODE_ENV=production, SQLite, file sessions, memory ' +
       `adapter). Clients: socket.io-client ${report.versions['socket.io-client']} over websocket in ${o.workers} ` +
@@ -55,8 +59,7 @@ export function markdown(report: Report): string {
     `- ${o.rounds} interleaved round(s); the server order rotates each round. Values are medians over ` +
       'rounds; ratios are medians of the per-round ratios to bare (range over rounds in brackets).',
   ];
-  if (o.smoke)
-    lines.push('- **Smoke run**: tiny sizes. It checks the harness; the figures mean nothing.');
+  if (o.smoke) lines.push('- **Smoke run**: tiny sizes. It checks the harness; the figures mean nothing.');
 
   lines.push('', '## Targets (issue 15)', '', '| # | target | measured | met |', '|---|---|---:|:---:|');
   for (const t of report.targets) {

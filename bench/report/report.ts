@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   command: string;
+  /** The commit the harness and the build came from; null outside a git checkout. */
+  code: { commit: string; uncommittedChanges: boolean } | null;
   machine: Machine;
   versions: Record<string, string>;
   options: Omit<Options, 'out'>;
@@ -45,6 +48,18 @@ export function machineAtStart(): Omit<Machine, 'loadavgEnd'> {
     node: process.version,
     loadavgStart: loadavg().map(sig4),
   };
+}
+
+export function codeVersion(root: string): Report['code'] {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedChanges: git('status', '--porcelain') !== '',
+    };
+  } catch {
+    return null;
+  }
 }
 
 export const loadNow = (): number[] => loadavg().map(sig4);

@@ -1,4 +1,5 @@
 import { quiet, socketsAtMost } from '../settle.js';
+import { NO_LISTEN_CHANNEL } from '../targets/managed-server.js';
 import { SERVER_NAMES, type Target } from '../targets/targets.js';
 import { cookiesFor, rotated, type RoundValues, type RunContext, type Scenario } from './scenario.js';
 
@@ -9,8 +10,10 @@ const WARM_UP = 10;
 async function idleMemory(target: Target, { options, pool }: RunContext) {
   const probe = () => target.server.probe;
   // A fresh process: RSS only shows growth a process has not already reserved in earlier
-  // scenarios (freed pages are kept, not returned). Sessions and users survive in DATA_DIR.
-  await target.server.restart();
+  // scenarios (freed pages are kept, not returned). Sessions and users survive in DATA_DIR. With
+  // no client around, the restart also times the server's own start-up.
+  const spawnedAt = await target.server.restart();
+  const listeningAt = await probe().listeningAt();
   const base = await probe().tcpSockets();
   const closeAll = async () => {
     await pool.close(GROUP);
@@ -35,6 +38,7 @@ async function idleMemory(target: Target, { options, pool }: RunContext) {
   // second one leaves is what every further one would: a leak.
   const second = await cycle();
   return {
+    bootMs: listeningAt === null ? NO_LISTEN_CHANNEL : listeningAt - spawnedAt,
     heapKb: (first.open.heapUsed - first.start.heapUsed) / n / 1024,
     rssKb: (first.open.rss - first.start.rss) / n / 1024,
     retainedFirstB: (first.end.heapUsed - first.start.heapUsed) / n,
@@ -44,16 +48,18 @@ async function idleMemory(target: Target, { options, pool }: RunContext) {
 
 export const idle: Scenario = {
   name: 'idle',
-  title: 'Idle memory',
+  title: 'Restart and idle memory',
   perRound: true,
   about: (o) =>
-    `Each server is restarted (SIGKILL, same port and data), warmed with ${WARM_UP} sockets, then ` +
+    'Each server is restarted (SIGKILL, same port and data; the time from spawn to its listening socket ' +
+    `is the first row), warmed with ${WARM_UP} sockets, then ` +
     `${o.idle} authenticated sockets connect and stay idle. Heap (\`heapUsed\`) and RSS are read after ` +
     'forced full GCs before, with all sockets open, and after all have closed; the figures are the ' +
     `differences per socket. The same ${o.idle} sockets then connect and close once more: what that second ` +
     'cycle leaves is what every further one would (a leak); the first also leaves one-time growth ' +
     '(tables sized for N sockets, compiled code).',
   figures: () => [
+    { key: 'bootMs', label: 'restart: start to listening, no clients', unit: 'ms', better: 'lower' },
     { key: 'heapKb', label: 'heap per idle socket', unit: 'KB', better: 'lower' },
     { key: 'rssKb', label: 'RSS per idle socket', unit: 'KB', better: 'lower' },
     {

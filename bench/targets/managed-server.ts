@@ -5,6 +5,9 @@ import { IpcClient } from '../ipc.js';
 
 const PROBE = pathToFileURL(fileURLToPath(new URL('../servers/probe.mjs', import.meta.url))).href;
 
+/** What a start-up figure says when the probe could not see the listen (older Node lines). */
+export const NO_LISTEN_CHANNEL = { reason: 'this Node has no net.server.listen tracing channel' };
+
 /** Server-side figures, read through the probe preloaded into the server (bench/servers/probe.mjs). */
 export class Probe {
   constructor(private readonly ipc: IpcClient) {}

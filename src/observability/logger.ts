@@ -58,19 +58,19 @@ class TetherNestLogger extends PinoNestLogger {
 export interface Logging {
   /** The process's pino logger. */
   root: Logger;
-  /** Runs `fn` with every log line inside it (Nest loggers included) carrying `bindings`. */
-  runInContext<T>(bindings: Record<string, unknown>, fn: () => T): T;
   /** What Nest logs through (`NestFactory.create({logger})`, `Logger.overrideLogger`). */
   nest: TetherNestLogger;
 }
 
 let logging: Logging | undefined;
+const SILENT = pino({ level: 'silent' });
+let pinoLogger: PinoLogger | undefined;
 
 /**
  * pino, as JSON lines (LOG_FORMAT=json, the production default) or as readable text coloured
  * only on a terminal. One logger per process: nestjs-pino keeps its root in module state, and
- * everything (Nest's `Logger`, the request log, security events) writes through it. Called again
- * in the same process (tests start several apps), the first configuration stays.
+ * everything (Nest's `Logger`, the request log, events) writes through it. Called again in the
+ * same process (tests start several apps), the first configuration stays.
  */
 export function configureLogging(config: Pick<AppConfig, 'logFormat' | 'logLevel' | 'instanceId'>): Logging {
   if (logging) return logging;
@@ -93,13 +93,20 @@ export function configureLogging(config: Pick<AppConfig, 'logFormat' | 'logLevel
         });
   const root = pino(options, destination);
   const params = { pinoHttp: { logger: root } };
-  const pinoLogger = new PinoLogger(params);
+  pinoLogger = new PinoLogger(params);
   const nest = new TetherNestLogger(pinoLogger, params);
   NestLogger.overrideLogger(nest);
-  logging = {
-    root,
-    nest,
-    runInContext: (bindings, fn) => pinoLogger.runInContext(fn, { bindings }),
-  };
+  logging = { root, nest };
   return logging;
 }
+
+/** Runs `fn` with every log line inside it (Nest loggers included) carrying `bindings`. */
+export function runInLogContext<T>(bindings: Record<string, unknown>, fn: () => T): T {
+  return pinoLogger ? pinoLogger.runInContext(fn, { bindings }) : fn();
+}
+
+/** The logger of the current context (a request's carries its `reqId`); silent before `configureLogging`. */
+export function contextLogger(): Logger {
+  return pinoLogger?.logger ?? SILENT;
+}
+

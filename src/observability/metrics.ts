@@ -48,15 +48,6 @@ export const TETHER_METRICS = {
 /** What a socket authenticated with (`SocketData.via`). */
 export type SocketAuth = 'session' | 'ticket' | 'token';
 
-/** The rate limits, as `tether_rate_limited_total{limit}` and the `rate_limited` event name them. */
-export type RateLimitName =
-  | 'login'
-  | 'register'
-  | 'room_create'
-  | 'message'
-  | 'handshake'
-  | 'events_in_flight';
-
 /**
  * One registry per process: one Tether runs per process, and module-level instruments keep the
  * hot paths (an ack, a connection) at a counter increment, with no lookup through Nest.
@@ -121,13 +112,13 @@ export function countMessage(): void {
   messages.inc();
 }
 
-/** Fed by `securityEvent` only: the log line and the metric cannot disagree. */
+/** Fed by `loginFailed` only: the log line and the metric cannot disagree. */
 export function countLoginFailure(): void {
   loginFailures.inc();
 }
 
-/** Fed by `securityEvent` only. */
-export function countRateLimited(limit: RateLimitName): void {
+/** Fed by `rateLimited` only; `limit` is a limiter's name, a closed set. */
+export function countRateLimited(limit: string): void {
   let child = rateLimitedBy.get(limit);
   if (!child) rateLimitedBy.set(limit, (child = rateLimited.labels(limit)));
   child.inc();

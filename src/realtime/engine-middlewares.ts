@@ -5,6 +5,7 @@ import type { AppException } from '../common/errors.js';
 import { ERRORS } from '../protocol/errors.js';
 import type { Middleware } from '../session/session-middleware.js';
 import type { SocketCaps } from './socket-caps.js';
+import { logEvent } from '../observability/events.js';
 
 /** What the engine learned about a handshake request before any session was read. */
 export interface Screening {
@@ -106,6 +107,7 @@ export function originGate(policy: OriginPolicy): Middleware {
       next();
       return;
     }
+    logEvent('origin_refused', { transport: 'socket' });
     refuse(res, 403, FORBIDDEN_BODY);
   };
 }

@@ -20,6 +20,7 @@ import type { MessageQuery } from '../rooms/message-store.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import { countMessage } from '../observability/metrics.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -66,7 +67,10 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     this.assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
-    if (created) socket.to(chatRoom(roomId)).emit('message:new', message);
+    if (created) {
+      countMessage();
+      socket.to(chatRoom(roomId)).emit('message:new', message);
+    }
     return { ok: true, message };
   }
 

@@ -71,7 +71,7 @@ const VARIABLES = {
   metricsPort: variable('METRICS_PORT', int(0, 65535).optional()),
   /** @default json when NODE_ENV=production, else text */
   logFormat: variable('LOG_FORMAT', z.enum(['json', 'text']).optional()),
-  /** @default info (warn when NODE_ENV=test) */
+  /** @default info (error when NODE_ENV=test: tests read the lines they need from built servers) */
   logLevel: variable('LOG_LEVEL', z.enum(LOG_LEVELS).optional()),
   /** SQLite file, session files and the generated dev secret live here; made absolute. @default ./data */
   dataDir: variable('DATA_DIR', z.string().min(1).default('./data')),
@@ -281,7 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionStore: c.sessionStore ?? (mongo ? 'mongo' : 'file'),
     ioAdapter: c.ioAdapter ?? (mongo ? 'mongo' : redis ? 'redis' : 'memory'),
     logFormat: c.logFormat ?? (c.env === 'production' ? 'json' : 'text'),
-    logLevel: c.logLevel ?? (c.env === 'test' ? 'warn' : 'info'),
+    logLevel: c.logLevel ?? (c.env === 'test' ? 'error' : 'info'),
   };
 }
 

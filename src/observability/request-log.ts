@@ -12,6 +12,13 @@ const CHATTY = /^\/(socket\.io|health)(\/|$)/;
 
 const pathOf = (req: IncomingMessage) => (req.url ?? '').split('?')[0];
 
+/** A 503 is an outage or a drain, already said once elsewhere: a warning, not an error per request. */
+function levelOf(path: string, status: number, error?: Error): 'error' | 'warn' | 'info' | 'debug' {
+  if (error || (status >= 500 && status !== 503)) return 'error';
+  if (CHATTY.test(path)) return 'debug';
+  return status === 503 ? 'warn' : 'info';
+}
+
 /**
  * One line per HTTP request once it is answered: method, path (never the query, which may carry a
  * cursor or an Engine.IO sid), status, duration and request id; nothing from headers or bodies,
@@ -30,8 +37,7 @@ export function requestLogger(root: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : CHATTY.test(pathOf(req)) ? 'debug' : 'info',
+    customLogLevel: (req, res, error) => levelOf(pathOf(req), res.statusCode, error),
     customSuccessObject: (req, res, val: { responseTime: number }) => ({
       method: req.method,
       path: pathOf(req),

@@ -66,7 +66,13 @@ const VARIABLES = {
    * The address HTTP (and the metrics port) bind to. Unset: every interface, IPv6 and IPv4, as
    * Node does by default. Containers set 0.0.0.0; a host behind a local proxy 127.0.0.1.
    */
-  host: variable('HOST', z.string().regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address').optional()),
+  host: variable(
+    'HOST',
+    z
+      .string()
+      .regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address')
+      .optional(),
+  ),
   /** Prometheus text at `/metrics` on this port (never the public one). Unset: no metrics server. */
   metricsPort: variable('METRICS_PORT', int(0, 65535).optional()),
   /** @default json when NODE_ENV=production, else text */
@@ -202,7 +208,10 @@ export type IoAdapterKind = NonNullable<Parsed['ioAdapter']>;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The validated configuration; the profile choices are resolved from the URLs when not set. */
-export type AppConfig = Omit<Parsed, 'dataStore' | 'sessionStore' | 'ioAdapter' | 'logFormat' | 'logLevel'> & {
+export type AppConfig = Omit<
+  Parsed,
+  'dataStore' | 'sessionStore' | 'ioAdapter' | 'logFormat' | 'logLevel'
+> & {
   dataStore: DataStoreKind;
   sessionStore: SessionStoreKind;
   ioAdapter: IoAdapterKind;

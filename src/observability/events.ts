@@ -1,5 +1,11 @@
 import { contextLogger } from './logger.js';
-import { countHandshake, countLoginFailure, countRateLimited, countSocket, type SocketAuth } from './metrics.js';
+import {
+  countHandshake,
+  countLoginFailure,
+  countRateLimited,
+  countSocket,
+  type SocketAuth,
+} from './metrics.js';
 
 /**
  * Every event an operator may alert on, once: its `event` field and the level it logs at. The
@@ -35,7 +41,10 @@ export type LogEvent = keyof typeof LOG_EVENTS;
  * ids, codes and addresses) and feeds the metric that counts it, so a log line and its metric
  * cannot disagree.
  */
-export function logEvent(event: LogEvent, fields: Record<string, string | number | boolean | undefined> = {}): void {
+export function logEvent(
+  event: LogEvent,
+  fields: Record<string, string | number | boolean | undefined> = {},
+): void {
   contextLogger()[LOG_EVENTS[event]]({ event, ...fields }, event);
 }
 
@@ -56,7 +65,10 @@ export function socketConnected(auth: SocketAuth, fields: { socketId: string; us
   logEvent('socket_connected', { auth, ...fields });
 }
 
-export function socketDisconnected(auth: SocketAuth, fields: { socketId: string; userId: string; reason: string }): void {
+export function socketDisconnected(
+  auth: SocketAuth,
+  fields: { socketId: string; userId: string; reason: string },
+): void {
   countSocket(auth, -1);
   logEvent('socket_disconnected', { auth, ...fields });
 }

@@ -109,4 +109,3 @@ export function runInLogContext<T>(bindings: Record<string, unknown>, fn: () => 
 export function contextLogger(): Logger {
   return pinoLogger?.logger ?? SILENT;
 }
-

@@ -7,7 +7,10 @@ import { registry } from './metrics.js';
  * could read who is online and how busy the instance is. Unref'd, so it never keeps a process
  * that has shut down alive.
  */
-export async function startMetricsServer(port: number, host?: string): Promise<{ url: string; server: Server }> {
+export async function startMetricsServer(
+  port: number,
+  host?: string,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');

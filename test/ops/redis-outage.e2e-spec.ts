@@ -57,7 +57,10 @@ describeWithBinary(requireBinary('redis-server'), 'a Redis outage at run time', 
 
     await redis.stop('SIGKILL');
 
-    await vi.waitFor(() => request(one.url).get('/health/ready').expect(503), { timeout: 5_000, interval: 200 });
+    await vi.waitFor(() => request(one.url).get('/health/ready').expect(503), {
+      timeout: 5_000,
+      interval: 200,
+    });
     const notReady = await request(one.url).get('/health/ready').expect(503);
     expect(notReady.body.code).toBe('UNAVAILABLE');
     expect(notReady.body.details).toMatchObject({
@@ -85,12 +88,19 @@ describeWithBinary(requireBinary('redis-server'), 'a Redis outage at run time', 
     redis = await startRedis(redisBinary, { port, dir });
 
     for (const app of [one, two]) {
-      await vi.waitFor(() => request(app.url).get('/health/ready').expect(200), { timeout: 10_000, interval: 200 });
+      await vi.waitFor(() => request(app.url).get('/health/ready').expect(200), {
+        timeout: 10_000,
+        interval: 200,
+      });
     }
     // The session was in Redis (fsynced): the same cookie works again, no restart of Tether needed.
     await request(one.url).get('/auth/me').set('Cookie', alice.cookie).expect(200);
     const incoming = nextEvent(b, 'message:new', 10_000);
-    const sent = await ack(a, 'message:send', { roomId: 'general', text: 'after', clientMsgId: uniqueName('m') });
+    const sent = await ack(a, 'message:send', {
+      roomId: 'general',
+      text: 'after',
+      clientMsgId: uniqueName('m'),
+    });
     expect(sent.ok).toBe(true);
     // Across instances: the cluster adapter reads its stream again.
     expect(await incoming).toEqual(sent.message);

@@ -178,4 +178,33 @@ describe('the built server once listening', () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it('writes readable text without colour codes when its output is not a terminal', async () => {
+    const data = tempDir();
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATA_DIR: data },
+    });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no listening line within 20 s')), 20_000);
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('Tether listening on')) {
+            clearTimeout(timer);
+            resolve(text);
+          }
+        });
+      });
+      expect(out).toMatch(/INFO: Tether listening on http:\/\/127\.0\.0\.1:\d+ /);
+      expect(out).not.toContain('\x1b[');
+      // Route mapping is debug: the default info level leaves it out.
+      expect(out).not.toMatch(/Mapped \{/);
+      expect(() => JSON.parse(out.split('\n')[0])).toThrow();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
 });

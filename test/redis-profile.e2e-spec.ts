@@ -89,7 +89,9 @@ describeWithBinary(requireBinary('redis-server'), 'the Redis profile', ([redisBi
       await vi.waitFor(() =>
         expect(
           lines.some((l) =>
-            l.includes(`Tether listening on ${instance.url.replace('127.0.0.1', '[::]')} (instance profile-check; data sqlite, sessions file, adapter redis)`),
+            l.includes(
+              `Tether listening on ${instance.url.replace('127.0.0.1', '[::]')} (instance profile-check; data sqlite, sessions file, adapter redis)`,
+            ),
           ),
         ).toBe(true),
       );

@@ -27,7 +27,8 @@ export const REDIS_CLIENT_DEFAULTS = {
   maxQueued: 10_000,
 };
 
-const create = (url: string, options: Parameters<typeof createClient>[0]) => createClient({ url, ...options });
+const create = (url: string, options: Parameters<typeof createClient>[0]) =>
+  createClient({ url, ...options });
 export type RedisClient = ReturnType<typeof create>;
 
 /** `host:port` of a Redis URL, for messages: the URL itself may carry a password. */

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { AckHistogram } from './ack-histogram.js';
 import { CLIENT_EVENTS } from '../protocol/socket.js';
 
 /**
@@ -57,11 +58,13 @@ export const registry = new Registry();
 const sockets = new Gauge({ ...spec('socketsConnected'), registers: [registry] });
 const handshakes = new Counter({ ...spec('handshakes'), registers: [registry] });
 const messages = new Counter({ ...spec('messages'), registers: [registry] });
-const acks = new Histogram({
-  ...spec('ackDuration'),
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [registry],
-});
+const acks = new AckHistogram(
+  TETHER_METRICS.ackDuration.name,
+  TETHER_METRICS.ackDuration.help,
+  [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  Object.keys(CLIENT_EVENTS),
+);
+registry.registerMetric(acks as unknown as Metric);
 const loginFailures = new Counter({ ...spec('loginFailures'), registers: [registry] });
 const rateLimited = new Counter({ ...spec('rateLimited'), registers: [registry] });
 
@@ -75,7 +78,6 @@ function spec(key: keyof typeof TETHER_METRICS) {
 const socketsBy = Object.fromEntries(
   (['session', 'ticket', 'token'] as const).map((auth) => [auth, sockets.labels(auth)]),
 ) as Record<SocketAuth, ReturnType<typeof sockets.labels>>;
-const acksBy = new Map(Object.keys(CLIENT_EVENTS).map((event) => [event, acks.labels(event)]));
 const handshakesBy = new Map<string, ReturnType<typeof handshakes.labels>>();
 const rateLimitedBy = new Map<string, ReturnType<typeof rateLimited.labels>>();
 
@@ -94,7 +96,7 @@ export function startMetrics(instanceId: string): void {
  * dispatches events calls this once per ack.
  */
 export function observeAck(event: string, startedAt: number): void {
-  acksBy.get(event)?.observe((performance.now() - startedAt) / 1000);
+  acks.observe(event, (performance.now() - startedAt) / 1000);
 }
 
 export function countSocket(auth: SocketAuth, delta: 1 | -1): void {

@@ -10,7 +10,7 @@ const OBSERVED: [string, number][] = [
   ['message:send', 0.2],
 ];
 
-describe(AckHistogram.name, () => {
+describe('AckHistogram', () => {
   it('exposes exactly what a prom-client histogram exposes for the same observations', async () => {
     const reference = new Registry();
     const histogram = new Histogram({

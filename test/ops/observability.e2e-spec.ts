@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { TETHER_METRICS } from '../../src/observability/metrics.js';
 import { startInstance, type Instance } from '../../tools/local-cluster.js';
@@ -96,6 +97,7 @@ describe('what the server logs and counts', () => {
     expect((await refusal(chatClient(url, { auth: { token: `${accessToken}x` } }))).data?.code).toBe(
       'TOKEN_INVALID',
     );
+    await refusal(chatClient(url, { origin: 'https://evil.example' }));
     const [first] = sockets;
     await ack(first, 'room:join', { roomId: 'general' });
     const acks = [];
@@ -119,6 +121,7 @@ describe('what the server logs and counts', () => {
     ).toBe(3);
     expect(valueOf(samples, 'tether_handshakes_total', { result: 'accepted' })).toBe(3);
     expect(valueOf(samples, 'tether_handshakes_total', { result: 'TOKEN_INVALID' })).toBe(1);
+    expect(valueOf(samples, 'tether_handshakes_total', { result: 'CROSS_ORIGIN' })).toBe(1);
     expect(valueOf(samples, 'tether_messages_total')).toBe(3);
     expect(valueOf(samples, 'tether_ack_duration_seconds_count', { event: 'message:send' })).toBe(4);
     expect(valueOf(samples, 'tether_ack_duration_seconds_count', { event: 'room:join' })).toBe(1);
@@ -186,6 +189,7 @@ describe('what the server logs and counts', () => {
     expect(failed.map((l) => l.reqId)).toEqual(failedIds);
     expect(events('login_locked')).toMatchObject([{ limit: 'login-fail-user', level: 'warn' }]);
     expect(events('origin_refused')).toMatchObject([
+      { transport: 'socket' },
       { transport: 'http', reqId: refused.headers['x-request-id'] },
     ]);
     expect(events('rate_limited')).toMatchObject([{ limit: 'chat-messages' }]);
@@ -211,5 +215,24 @@ describe('what the server logs and counts', () => {
     for (const credential of credentials) expect(text).not.toContain(credential);
     expect(text).not.toMatch(/tether\.sid|s%3A|Bearer|eyJ/);
     expect(all.filter((l) => l.context === 'RoutesResolver' || l.context === 'RouterExplorer')).toEqual([]);
+  });
+
+  it('logs an internal error with the id of the request that met it', async () => {
+    // A real internal failure: the session directory becomes a file, so storing a session fails.
+    rmSync(join(dataDir, 'sessions'), { recursive: true, force: true });
+    writeFileSync(join(dataDir, 'sessions'), 'not a directory');
+    const failed = await request(server.url)
+      .post('/auth/login')
+      .send({ username: victim, password: NEW_PASSWORD })
+      .expect(500);
+    const reqId = failed.headers['x-request-id'];
+    await vi.waitFor(() =>
+      expect(lines().filter((l) => l.reqId === reqId && l.level === 'error')).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ context: 'HttpExceptionFilter', msg: expect.stringMatching(/ENOTDIR/) }),
+          expect.objectContaining({ msg: 'request', status: 500, path: '/auth/login' }),
+        ]),
+      ),
+    );
   });
 });

@@ -16,7 +16,7 @@ export const TETHER_METRICS = {
   },
   handshakes: {
     name: 'tether_handshakes_total',
-    help: 'Socket.IO handshakes to /chat: accepted, or the connect_error code that refused them.',
+    help: 'Socket.IO handshakes to /chat: accepted, or the code that refused them.',
     labels: ['result'],
     type: 'counter',
   },
@@ -103,7 +103,7 @@ export function countSocket(auth: SocketAuth, delta: 1 | -1): void {
   socketsBy[auth].inc(delta);
 }
 
-/** `result`: `accepted`, or the refusal's connect_error code (a closed set). */
+/** `result`: `accepted`, or the refusal's code (connect_error codes, CROSS_ORIGIN, UNAVAILABLE: a closed set). */
 export function countHandshake(result: string): void {
   let child = handshakesBy.get(result);
   if (!child) handshakesBy.set(result, (child = handshakes.labels(result)));

@@ -10,7 +10,7 @@ const LAYERS: { name: string; folders: string[] }[] = [
   { name: 'protocol', folders: ['protocol'] },
   { name: 'infrastructure', folders: ['config', 'storage', 'common'] },
   { name: 'domain', folders: ['users', 'session', 'credentials', 'rooms'] },
-  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http'] },
+  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http', 'api'] },
   { name: 'composition root', folders: ['.'] },
 ];
 

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
+import { ClusterCensus } from './cluster-census.js';
 import { GracefulShutdown, InFlightInterceptor } from './graceful-shutdown.js';
 import { HealthController } from './health.controller.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { Presence } from './presence.js';
+import { RoomBroadcast } from './room-broadcast.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 import { SocketCaps } from './socket-caps.js';
 import { SocketIdentity } from './socket-identity.js';
@@ -26,6 +28,8 @@ import {
     SocketRenewal,
     SocketRevocation,
     Presence,
+    RoomBroadcast,
+    ClusterCensus,
     GracefulShutdown,
     InFlightInterceptor,
     {
@@ -42,6 +46,14 @@ import {
           : new MemoryUserSocketCounter(),
     },
   ],
-  exports: [NamespaceLifecycle, Presence, GracefulShutdown, InFlightInterceptor, SocketCaps],
+  exports: [
+    NamespaceLifecycle,
+    Presence,
+    RoomBroadcast,
+    ClusterCensus,
+    GracefulShutdown,
+    InFlightInterceptor,
+    SocketCaps,
+  ],
 })
 export class RealtimeModule {}

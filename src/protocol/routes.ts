@@ -303,7 +303,7 @@ export function routeErrors(route: HttpRoute): ErrorCode[] {
   // the method, and rate limited per client address before the key is checked.
   if (route.auth === 'apiKey') codes.add('NOT_FOUND').add('CROSS_ORIGIN').add('RATE_LIMITED');
   if (UNSAFE_METHODS.has(route.method)) codes.add('CROSS_ORIGIN').add('VALIDATION');
-  if (route.body || route.query) codes.add('VALIDATION');
+  if (route.body || route.query || route.params) codes.add('VALIDATION');
   codes.add('PAYLOAD_TOO_LARGE').add('UNAVAILABLE').add('INTERNAL');
   return [...codes].sort(byStatus);
 }

@@ -64,7 +64,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    io.err(`error: cannot reach ${base}: ${(error as Error).cause ?? (error as Error).message}`);
+    const { cause, message } = error as Error;
+    io.err(`error: cannot reach ${base}: ${cause instanceof Error ? cause.message : message}`);
     return EXIT.unreachable;
   }
   const text = await res.text();

@@ -5,6 +5,6 @@ import { runCli } from './tether-cli.js';
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   stdin: () => text(process.stdin),
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
 });

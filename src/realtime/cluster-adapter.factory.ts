@@ -1,7 +1,7 @@
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
-import type { Connections } from '../storage/connections.js';
+import type { Connections, RedisClient } from '../storage/connections.js';
 import { ensureAdapterCollection } from '../storage/mongo/mongo-adapter-collection.js';
 import { createMongoAdapter } from './mongo-adapter.js';
 
@@ -22,7 +22,7 @@ export async function createClusterAdapter(
       return undefined;
     case 'redis':
       // The adapter duplicates the client for its blocking stream reads.
-      return createRedisAdapter(connections.redisAdapter!, {
+      return createRedisAdapter(catchingPublishes(connections.redisAdapter!), {
         streamName: 'tether:socket.io',
       }) as AdapterConstructor;
     case 'mongo': {
@@ -32,4 +32,16 @@ export async function createClusterAdapter(
       return createMongoAdapter(events) as unknown as AdapterConstructor;
     }
   }
+}
+
+/**
+ * @socket.io/redis-streams-adapter 0.3 sends its heartbeats and other ephemeral packets with
+ * PUBLISH and never handles the promise: while Redis is away (the command times out) or once the
+ * client has closed at shutdown (a timer re-armed after `close()`), each would be an unhandled
+ * rejection. Missing a heartbeat is harmless (the next one follows); the failure is dropped here.
+ */
+function catchingPublishes(client: RedisClient): RedisClient {
+  const publish = client.publish.bind(client);
+  const caught = (...args: Parameters<typeof publish>) => publish(...args).catch(() => 0);
+  return Object.defineProperty(client, 'publish', { value: caught });
 }

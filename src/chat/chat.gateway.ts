@@ -17,9 +17,11 @@ import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socke
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import type { MessageQuery } from '../rooms/message-store.js';
+import { Mentions } from '../rooms/mentions.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import { RoomFanout } from './room-fanout.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -36,6 +38,8 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly presence: Presence,
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
+    private readonly mentions: Mentions,
+    private readonly fanout: RoomFanout,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -67,6 +71,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
     if (created) socket.to(chatRoom(roomId)).emit('message:new', message);
+    if (created) this.fanout.mentioned(await this.mentions.record(message), message);
     return { ok: true, message };
   }
 

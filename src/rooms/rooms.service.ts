@@ -7,6 +7,7 @@ import { RATE_LIMITER_FACTORY, type RateLimiterFactory } from '../storage/rate-l
 import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import type { Message, Room } from '../protocol/models.js';
+import { ConversationLimits } from './conversation-limits.js';
 import { MESSAGE_STORE } from './message-store.js';
 import type { MessageQuery, MessageStore } from './message-store.js';
 import { decodeRoomCursor, encodeRoomCursor } from './room-cursor.js';
@@ -26,6 +27,7 @@ export class RoomsService implements OnModuleInit {
     private readonly users: UsersService,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(RATE_LIMITER_FACTORY) limiters: RateLimiterFactory,
+    private readonly limits: ConversationLimits,
   ) {
     this.creations = limiters({
       keyPrefix: 'room-create-user',
@@ -80,18 +82,22 @@ export class RoomsService implements OnModuleInit {
   /** The room if the user may see it; a private room one is not in is as absent as a missing one. */
   async getVisible(roomId: string, userId: string): Promise<Room> {
     const room = await this.rooms.findById(roomId);
-    if (!room || (room.visibility === 'private' && !(await this.rooms.isMember(roomId, userId)))) {
+    if (!room || (room.visibility !== 'public' && !(await this.rooms.isMember(roomId, userId)))) {
       throw new AppException('NOT_FOUND', 'Room not found');
     }
     return room;
   }
 
-  async addMember(roomId: string, actorId: string, username: string): Promise<void> {
+  /** The room and the user, and whether they were not a member before. */
+  async addMember(roomId: string, actorId: string, username: string) {
     const room = await this.getVisible(roomId, actorId);
     if (room.ownerId !== actorId) throw new AppException('FORBIDDEN', 'Only the owner can add members');
+    // A direct room is its pair's alone.
+    if (room.visibility === 'direct') throw new AppException('FORBIDDEN', 'A direct room has two members');
+    await this.limits.write(actorId);
     const user = await this.users.findByUsername(username);
     if (!user) throw new AppException('NOT_FOUND', 'User not found');
-    await this.rooms.addMember(roomId, user.id);
+    return { room, userId: user.id, added: await this.rooms.addMember(roomId, user.id) };
   }
 
   history(roomId: string, query: MessageQuery): Promise<Message[]> {

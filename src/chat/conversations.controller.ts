@@ -102,8 +102,8 @@ export class ConversationsController {
     @Param('id') id: string,
     @Body(new ZodValidationPipe(MarkReadSchema)) input: MarkReadInput,
   ): Promise<{ lastReadId: string | null }> {
-    const lastReadId = await this.conversations.markRead(req.user!.id, id, input.messageId);
-    if (lastReadId) this.fanout.read(req.user!.id, id, lastReadId);
+    const { lastReadId, moved } = await this.conversations.markRead(req.user!.id, id, input.messageId);
+    if (moved && lastReadId) this.fanout.read(req.user!.id, id, lastReadId);
     return { lastReadId };
   }
 }

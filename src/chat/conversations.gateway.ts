@@ -34,8 +34,8 @@ export class ConversationsGateway {
   async read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, messageId } = parseOrThrow(RoomReadSchema, payload);
     const userId = socket.data.user.id;
-    const lastReadId = await this.conversations.markRead(userId, roomId, messageId);
-    if (lastReadId) this.fanout.read(userId, roomId, lastReadId, socket.id);
+    const { lastReadId, moved } = await this.conversations.markRead(userId, roomId, messageId);
+    if (moved && lastReadId) this.fanout.read(userId, roomId, lastReadId, socket.id);
     return { ok: true, lastReadId };
   }
 }

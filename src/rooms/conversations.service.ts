@@ -5,7 +5,7 @@ import type { Room, RoomSummary, User } from '../protocol/models.js';
 import { toPublicUser } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import { ConversationLimits } from './conversation-limits.js';
-import { READ_STATE_STORE, type ReadStateStore } from './read-state-store.js';
+import { READ_STATE_STORE, type MarkerMove, type ReadStateStore } from './read-state-store.js';
 import { ROOM_STORE, type RoomStore } from './room-store.js';
 import { RoomsService } from './rooms.service.js';
 
@@ -70,10 +70,10 @@ export class ConversationsService {
   }
 
   /**
-   * Moves the user's marker forward; returns it.
+   * Moves the user's marker forward.
    * @throws AppException NOT_FOUND (a room the user cannot see), RATE_LIMITED
    */
-  async markRead(userId: string, roomId: string, messageId: string): Promise<string | null> {
+  async markRead(userId: string, roomId: string, messageId: string): Promise<MarkerMove> {
     await this.roomsService.getVisible(roomId, userId);
     await this.limits.read(userId);
     return this.reads.markRead(userId, roomId, messageId);

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
-import type { ReadState, ReadStateStore } from './read-state-store.js';
+import type { MarkerMove, ReadState, ReadStateStore } from './read-state-store.js';
 
 interface MarkerDocument {
   userId: string;
@@ -33,14 +33,15 @@ export class MongoReadStateStore implements ReadStateStore {
     this.messages = db.collection<MessageDocument>(MONGO_COLLECTIONS.messages);
   }
 
-  async markRead(userId: string, roomId: string, messageId: string): Promise<string | null> {
+  async markRead(userId: string, roomId: string, messageId: string): Promise<MarkerMove> {
+    const before = (await this.markers.findOne({ userId, roomId }))?.lastReadId ?? null;
     // `messageId` has the id format (the schemas check it), so string order is id order.
     const [newest] = await this.messages
       .find({ roomId, _id: { $lte: messageId } }, { projection: { _id: 1 } })
       .sort({ _id: -1 })
       .limit(1)
       .toArray();
-    if (newest) {
+    if (newest && (before === null || newest._id > before)) {
       try {
         await this.markers.updateOne(
           { userId, roomId },
@@ -53,7 +54,8 @@ export class MongoReadStateStore implements ReadStateStore {
         await this.markers.updateOne({ userId, roomId }, { $max: { lastReadId: newest._id } });
       }
     }
-    return (await this.markers.findOne({ userId, roomId }))?.lastReadId ?? null;
+    const lastReadId = (await this.markers.findOne({ userId, roomId }))?.lastReadId ?? null;
+    return { lastReadId, moved: lastReadId !== null && (before === null || lastReadId > before) };
   }
 
   async stateOf(userId: string, roomIds: readonly string[], cap: number): Promise<ReadState[]> {

@@ -8,6 +8,11 @@ export interface ReadState {
   mentionCount: number;
 }
 
+export interface MarkerMove {
+  lastReadId: string | null;
+  moved: boolean;
+}
+
 /**
  * Read markers and mentions, per user and room. Every implementation passes
  * `test/contracts/read-state-store.contract.ts`.
@@ -19,9 +24,10 @@ export interface ReadStateStore {
   /**
    * Moves the user's marker to the newest message of the room with an id at most `messageId`,
    * unless the marker is already there or further: it never moves back, and never past the
-   * room's newest message. Returns the marker afterwards (null if the room has no such message).
+   * room's newest message. Returns the marker afterwards (null if the room has no such message),
+   * and whether this call moved it (what the user's other devices need to hear about).
    */
-  markRead(userId: string, roomId: string, messageId: string): Promise<string | null>;
+  markRead(userId: string, roomId: string, messageId: string): Promise<MarkerMove>;
   /** One entry per room asked for, in that order. */
   stateOf(userId: string, roomIds: readonly string[], cap: number): Promise<ReadState[]>;
   /** Idempotent per (user, message). */

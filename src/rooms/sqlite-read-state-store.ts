@@ -1,6 +1,6 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
-import type { ReadState, ReadStateStore } from './read-state-store.js';
+import type { MarkerMove, ReadState, ReadStateStore } from './read-state-store.js';
 
 export class SqliteReadStateStore implements ReadStateStore {
   private readonly newestUpTo;
@@ -41,11 +41,12 @@ export class SqliteReadStateStore implements ReadStateStore {
     });
   }
 
-  async markRead(userId: string, roomId: string, messageId: string): Promise<string | null> {
+  async markRead(userId: string, roomId: string, messageId: string): Promise<MarkerMove> {
+    const before = this.marker.get(userId, roomId)?.last_seq ?? 0;
     const newest = this.newestUpTo.get(roomId, parseMessageId(messageId));
-    if (newest) this.advance.run(userId, roomId, newest.seq);
-    const marker = this.marker.get(userId, roomId);
-    return marker ? formatMessageId(marker.last_seq) : null;
+    if (newest && newest.seq > before) this.advance.run(userId, roomId, newest.seq);
+    const after = this.marker.get(userId, roomId)?.last_seq ?? 0;
+    return { lastReadId: after === 0 ? null : formatMessageId(after), moved: after > before };
   }
 
   async stateOf(userId: string, roomIds: readonly string[], cap: number): Promise<ReadState[]> {

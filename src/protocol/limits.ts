@@ -40,7 +40,7 @@ export const LIMITS = {
   /** Room topics (`PATCH /rooms/:id`), counted after trimming; empty clears the topic. */
   roomTopicMax: 250,
   /** `GET /rooms`: `unreadCount` and `mentionCount` count this far and no further ("at least"). */
-  unreadCountMax: 1000,
+  unreadCountMax: 999,
   /** Distinct `@username`s one message may mention; later ones notify nobody. */
   mentionsPerMessageMax: 20,
   /** `GET /rooms/:id/members`: default and largest page. */

@@ -28,9 +28,13 @@ export class ReadTracker {
     this.me = me;
   }
 
-  /** The rows with the divider before the first message of someone else after the marker. */
+  /**
+   * The rows with the divider before the first message of someone else after the marker. A room
+   * never read before has none: all of it is new, and a line at its top would say nothing.
+   */
   withDivider(rows: HTMLLIElement[]): HTMLLIElement[] {
-    const after = this.readBefore ?? '';
+    const after = this.readBefore;
+    if (after === null) return rows;
     const index = rows.findIndex(
       (row) =>
         row.dataset.id !== undefined && row.dataset.id > after && !row.dataset.key?.startsWith(`${this.me}:`),

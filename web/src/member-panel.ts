@@ -51,7 +51,9 @@ export class MemberPanel {
             'li',
             { 'data-user-id': u.id },
             u.id === this.me!.id ? `${u.displayName} (you)` : u.displayName,
-            u.id === room.ownerId ? el('span', { className: 'tag' }, 'owner') : '',
+            u.id === room.ownerId && room.visibility !== 'direct'
+              ? el('span', { className: 'tag' }, 'owner')
+              : '',
             removable && u.id !== this.me!.id
               ? el(
                   'button',

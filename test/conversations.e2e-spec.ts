@@ -123,7 +123,8 @@ describe('direct rooms', () => {
 
     await ack(aliceSocket, 'room:join', { roomId: forAlice.id });
     const join = await ack(bobSocket, 'room:join', { roomId: forAlice.id });
-    expect(join.ok).toBe(true);
+    expect(join.room).toEqual(forBob);
+    expect((await alice.agent.get(`/rooms/${forAlice.id}`).expect(200)).body.room).toEqual(forAlice);
     const delivered = nextEvent(bobSocket, 'message:new');
     const message = await say(aliceSocket, forAlice.id, 'psst');
     expect(await delivered).toEqual(message);

@@ -17,6 +17,7 @@ import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socke
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import type { MessageQuery } from '../rooms/message-store.js';
+import { ConversationsService } from '../rooms/conversations.service.js';
 import { Mentions } from '../rooms/mentions.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
@@ -39,6 +40,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
     private readonly mentions: Mentions,
+    private readonly conversations: ConversationsService,
     private readonly fanout: RoomFanout,
   ) {}
 
@@ -49,7 +51,10 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   @SubscribeMessage('room:join')
   async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, after } = parseOrThrow(RoomJoinSchema, payload);
-    const room = await this.rooms.getVisible(roomId, socket.data.user.id);
+    const room = await this.conversations.present(
+      await this.rooms.getVisible(roomId, socket.data.user.id),
+      socket.data.user.id,
+    );
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
     const read = (query: MessageQuery) => this.rooms.history(roomId, query);

@@ -51,7 +51,9 @@ export class RoomsController {
 
   @Get(':id')
   async get(@Req() req: Request, @Param('id') id: string): Promise<{ room: Room }> {
-    return { room: await this.rooms.getVisible(id, req.user!.id) };
+    return {
+      room: await this.conversations.present(await this.rooms.getVisible(id, req.user!.id), req.user!.id),
+    };
   }
 
   @Post(':id/members')

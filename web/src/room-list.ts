@@ -7,6 +7,9 @@ export function roomLabel(room: Room): string {
   return room.visibility === 'direct' ? `@ ${room.peer?.displayName ?? room.name}` : `# ${room.name}`;
 }
 
+/** Events in a burst (a marker moved on several devices) cost one `GET /rooms`. */
+const RELOAD_AFTER_MS = 120;
+
 const count = (n: number) => (n >= LIMITS.unreadCountMax ? `${LIMITS.unreadCountMax}+` : String(n));
 
 /**
@@ -91,7 +94,7 @@ export class RoomList {
 
   private reloadSoon(): void {
     clearTimeout(this.reload);
-    this.reload = setTimeout(() => void this.load().catch(() => undefined), 100);
+    this.reload = setTimeout(() => void this.load().catch(() => undefined), RELOAD_AFTER_MS);
   }
 
   private set(summary: RoomSummary): void {

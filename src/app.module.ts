@@ -5,6 +5,7 @@ import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { SECRETS, type Secrets } from './config/secrets.js';
+import { HealthModule } from './health/health.module.js';
 import { ProtocolModule } from './http/protocol.module.js';
 import { SessionModule } from './session/session.module.js';
 import type { Connections } from './storage/connections.js';
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         ChatModule,
         ProtocolModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

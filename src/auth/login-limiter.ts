@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
 import { consumeOrRefuse } from '../common/rate-limit.js';
+import { loginFailed } from '../observability/events.js';
 import { RATE_LIMITER_FACTORY } from '../storage/rate-limiter.js';
 import type { RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.js';
@@ -61,7 +62,7 @@ export class LoginLimiter {
     } catch (error) {
       if (!(error instanceof AppException && error.code === 'INVALID_CREDENTIALS')) {
         await Promise.all([this.byUser.reward(user), this.byIp.reward(ip)]);
-      }
+      } else loginFailed({ ip });
       throw error;
     }
     await Promise.all([this.byUser.delete(user), this.byIp.reward(ip)]);

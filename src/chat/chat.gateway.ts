@@ -23,6 +23,7 @@ import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomFanout } from './room-fanout.js';
+import { countMessage } from '../observability/metrics.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -75,8 +76,11 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     this.assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
-    if (created) socket.to(chatRoom(roomId)).emit('message:new', message);
-    if (created) this.fanout.mentioned(await this.mentions.record(message), message);
+    if (created) {
+      countMessage();
+      socket.to(chatRoom(roomId)).emit('message:new', message);
+      this.fanout.mentioned(await this.mentions.record(message), message);
+    }
     return { ok: true, message };
   }
 

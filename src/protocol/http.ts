@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthChecksSchema } from './health.js';
 import { LIMITS, USERNAME_PATTERN } from './limits.js';
 import {
   MessageIdSchema,
@@ -126,7 +127,8 @@ export const TokenResponseSchema = z.object({
   /** Seconds from now. */
   expiresIn: z.number().int().min(0),
 });
-export const HealthResponseSchema = z.object({ status: z.literal('ok'), instance: z.string() });
+export const LivenessResponseSchema = z.object({ status: z.literal('ok'), instance: z.string() });
+export const HealthResponseSchema = LivenessResponseSchema.extend({ checks: HealthChecksSchema });
 export const ProtocolInfoSchema = z.object({
   /** The contract's `MAJOR.MINOR.PATCH`; a client refuses a major it does not speak. */
   version: z.string(),

@@ -15,6 +15,7 @@ import {
   CreateRoomSchema,
   EmptyBodySchema,
   HealthResponseSchema,
+  LivenessResponseSchema,
   LoginSchema,
   MessagesQuerySchema,
   MessagesResponseSchema,
@@ -241,9 +242,27 @@ export const ROUTES = {
   health: {
     method: 'GET',
     path: '/health',
-    summary: 'For load balancers: 200 while serving; an error once the instance drains for shutdown.',
+    summary: 'Readiness, as `GET /health/ready` (kept for load balancer configs that probe `/health`).',
     auth: 'none',
     responses: { 200: HealthResponseSchema },
+    errors: [],
+  },
+  healthReady: {
+    method: 'GET',
+    path: '/health/ready',
+    summary:
+      'Readiness, for load balancers: 200 when every dependency in use answers a short ping; 503 `UNAVAILABLE` with `details: {instance, draining, checks}` while draining or when one does not.',
+    auth: 'none',
+    responses: { 200: HealthResponseSchema },
+    errors: [],
+  },
+  healthLive: {
+    method: 'GET',
+    path: '/health/live',
+    summary:
+      'Liveness, for restarting a stuck process: 200 whenever the event loop answers; never checks dependencies.',
+    auth: 'none',
+    responses: { 200: LivenessResponseSchema },
     errors: [],
   },
   protocol: {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppException, toApiError } from '../common/errors.js';
+import { connectionRefused, socketConnected, socketDisconnected } from '../observability/events.js';
 import { CONNECT_ERROR_CODES, type ConnectErrorCode } from '../protocol/socket.js';
 import { contained } from './contained.js';
 import { screeningOf } from './engine-middlewares.js';
@@ -100,14 +101,18 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
     const code = (CONNECT_ERROR_CODES as readonly string[]).includes(body.code)
       ? (body.code as ConnectErrorCode)
       : 'INTERNAL';
+    connectionRefused(code, { ip: screeningOf(socket.request)?.address });
     refuseConnection(socket, next, code, body.message, body.details);
   }
 
   private connected(socket: ChatSocket): unknown {
     this.renewal.start(socket);
     this.presence.track(socket);
+    const { via, user } = socket.data;
+    socketConnected(via, { socketId: socket.id, userId: user.id });
     socket.on('disconnect', (reason) =>
       contained(this.logger, 'socket departure', () => {
+        socketDisconnected(via, { socketId: socket.id, userId: user.id, reason });
         this.forget(socket);
         // A connection serves one socket: once it left the namespace, nothing else can use it.
         if (reason === 'client namespace disconnect') socket.conn.close();

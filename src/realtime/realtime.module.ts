@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
 import { GracefulShutdown, InFlightInterceptor } from './graceful-shutdown.js';
-import { HealthController } from './health.controller.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { Presence } from './presence.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
@@ -17,7 +16,6 @@ import {
 } from './user-socket-counter.js';
 
 @Module({
-  controllers: [HealthController],
   providers: [
     NamespaceLifecycle,
     SocketAuthenticator,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ApiModule } from './api/api.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -27,6 +28,7 @@ export class AppModule {
         ChatModule,
         ProtocolModule,
         HealthModule,
+        ApiModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

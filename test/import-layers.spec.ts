@@ -10,7 +10,7 @@ const LAYERS: { name: string; folders: string[] }[] = [
   { name: 'protocol', folders: ['protocol'] },
   { name: 'infrastructure', folders: ['config', 'observability', 'storage', 'common'] },
   { name: 'domain', folders: ['users', 'session', 'credentials', 'rooms'] },
-  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http', 'health'] },
+  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http', 'health', 'api'] },
   { name: 'composition root', folders: ['.'] },
 ];
 

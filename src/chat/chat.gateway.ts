@@ -13,6 +13,7 @@ import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema }
 import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
 import { Presence } from '../realtime/presence.js';
+import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
@@ -23,7 +24,6 @@ import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomFanout } from './room-fanout.js';
-import { countMessage } from '../observability/metrics.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -40,6 +40,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly presence: Presence,
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
+    private readonly broadcast: RoomBroadcast,
     private readonly mentions: Mentions,
     private readonly conversations: ConversationsService,
     private readonly fanout: RoomFanout,
@@ -77,8 +78,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
     if (created) {
-      countMessage();
-      socket.to(chatRoom(roomId)).emit('message:new', message);
+      this.broadcast.message(message, socket);
       this.fanout.mentioned(await this.mentions.record(message), message);
     }
     return { ok: true, message };

@@ -27,5 +27,6 @@ import { RoomsService } from '../rooms/rooms.service.js';
     RoomFanout,
     ConversationsGateway,
   ],
+  exports: [RoomsService],
 })
 export class ChatModule {}

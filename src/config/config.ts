@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { REGISTRATION_MODES } from '../protocol/http.js';
 import { LIMITS } from '../protocol/limits.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -195,6 +196,14 @@ const VARIABLES = {
   ticketTtlSec: variable('TICKET_TTL', int(1, 3600).default(30)),
   /** HMAC key for access tokens (HS256); required in production, else derived from the session secret. */
   jwtSecret: secretVariable('JWT_SECRET', secret.optional()),
+  /** The server API's key (`X-API-Key`); unset, the server API is off and `/api/*` answers 404. */
+  apiKey: secretVariable('API_KEY', secret.optional()),
+  /** Server API calls one client IP may make per window, counted before the key is checked. @default 600 */
+  apiRateLimit: variable('API_RATE_LIMIT', int(1).default(600)),
+  /** @default 60 s */
+  apiRateWindowSec: variable('API_RATE_WINDOW', int(1).default(60)),
+  /** `closed`: only the server API creates accounts (`POST /auth/register` is REGISTRATION_CLOSED). @default open */
+  registration: variable('REGISTRATION', z.enum(REGISTRATION_MODES).default('open')),
   /** Lifetime of an access token. @default 900 s */
   tokenTtlSec: variable('TOKEN_TTL', int(1, 86_400).default(900)),
   /** How long a SIGTERM waits for in-flight acks before closing sockets and exiting. @default 10 s */

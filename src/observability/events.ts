@@ -28,6 +28,8 @@ export const LOG_EVENTS = {
   connection_refused: 'info',
   /** A socket closed because it read too slowly and its outbound buffer passed the cap. */
   socket_cut_slow_reader: 'warn',
+  /** A server API call (`operation`, `target`, `authorized`), refused or not; never the key. */
+  api_call: 'info',
   /** A socket joined `/chat` (`auth`: session, ticket or token). */
   socket_connected: 'info',
   /** A socket left `/chat` (`reason`: Socket.IO's). */

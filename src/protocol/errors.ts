@@ -15,6 +15,9 @@ export const ERRORS = {
   TOKEN_EXPIRED: { status: 401, message: 'Token expired' },
   CROSS_ORIGIN: { status: 403, message: 'Cross-origin request refused' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
+  /** The account was disabled by an operator: the same answer whatever the password. */
+  ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
+  REGISTRATION_CLOSED: { status: 403, message: 'Registration is closed; ask the operator for an account' },
   /** A cap on what one user may hold (rooms owned); `details: {limit}`. Waiting does not lift it. */
   LIMIT_REACHED: { status: 403, message: 'Limit reached' },
   NOT_FOUND: { status: 404, message: 'Not found' },

@@ -6,6 +6,13 @@ import { IdSchema, MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
 
+/** A message's text, as stored: trimmed, and not empty. */
+export const MessageTextSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`);
+
 export const RoomRefSchema = z.strictObject({ roomId: IdSchema });
 
 export const RoomJoinSchema = z.strictObject({
@@ -16,11 +23,7 @@ export const RoomJoinSchema = z.strictObject({
 
 export const MessageSendSchema = z.strictObject({
   roomId: IdSchema,
-  text: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`),
+  text: MessageTextSchema,
   /** Chosen by the client, unique per author: sending it again returns the stored message. */
   clientMsgId: IdSchema,
 });
@@ -37,7 +40,7 @@ export const MessagesFetchSchema = z.strictObject({
     .default(LIMITS.historyPageDefault),
 });
 
-export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked'] as const;
+export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked', 'disabled'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /**

@@ -52,6 +52,8 @@ export const MIGRATIONS: readonly string[] = [
   // The cap on rooms per owner counts them; GET /rooms pages by (created_at, id).
   `CREATE INDEX rooms_by_owner ON rooms (owner_id);
    CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
+  // An operator disables an account through the server API.
+  `ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));`,
   // Conversations. The CHECK on rooms.visibility cannot change without rebuilding a table that
   // members and messages reference, so a direct room is stored 'private' (members only, which it
   // is) with the key of its pair, unique: two users opening it at once, in any process, get one.

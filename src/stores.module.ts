@@ -5,7 +5,10 @@ import { TICKET_STORE } from './credentials/ticket-store.js';
 import { MESSAGE_STORE } from './rooms/message-store.js';
 import { MongoMessageStore } from './rooms/mongo-message-store.js';
 import { MongoRoomStore } from './rooms/mongo-room-store.js';
+import { MongoReadStateStore } from './rooms/mongo-read-state-store.js';
+import { READ_STATE_STORE } from './rooms/read-state-store.js';
 import { ROOM_STORE } from './rooms/room-store.js';
+import { SqliteReadStateStore } from './rooms/sqlite-read-state-store.js';
 import { SqliteMessageStore } from './rooms/sqlite-message-store.js';
 import { SqliteRoomStore } from './rooms/sqlite-room-store.js';
 import type { AppConfig } from './config/config.js';
@@ -25,6 +28,7 @@ const PORTS = [
   { token: MESSAGE_STORE, sqlite: SqliteMessageStore, mongo: MongoMessageStore },
   { token: REVOKED_SESSIONS, sqlite: SqliteRevokedSessionStore, mongo: MongoRevokedSessionStore },
   { token: TICKET_STORE, sqlite: SqliteTicketStore, mongo: MongoTicketStore },
+  { token: READ_STATE_STORE, sqlite: SqliteReadStateStore, mongo: MongoReadStateStore },
 ] as const;
 
 /** Provides every data-store port for the configured backend, on the connections of `StorageModule`. */

@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config/config.js';
 import { parseMessageId } from '../src/rooms/message-id.js';
 import { MongoMessageStore } from '../src/rooms/mongo-message-store.js';
 import { MongoTicketStore } from '../src/credentials/mongo-ticket-store.js';
+import { MongoReadStateStore } from '../src/rooms/mongo-read-state-store.js';
 import { MongoRoomStore } from '../src/rooms/mongo-room-store.js';
 import { MongoRevokedSessionStore } from '../src/session/mongo-revoked-session-store.js';
 import { sessionHash } from '../src/session/session-hash.js';
@@ -16,6 +17,8 @@ import { ensureMongoIndexes } from '../src/storage/mongo/mongo-indexes.js';
 import { MongoUserStore } from '../src/users/mongo-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRevokedSessionsContract } from './contracts/revoked-session-store.contract.js';
+import { describeReadStateStoreContract } from './contracts/read-state-store.contract.js';
+import { describeRoomMembershipContract } from './contracts/room-membership.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
 import { describeTicketStoreContract } from './contracts/ticket-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
@@ -54,6 +57,18 @@ describe.skipIf(!url)('Mongo stores', () => {
   describeMessageStoreContract('mongo', async () => {
     const db = await freshDb();
     return { messages: new MongoMessageStore(db), rooms: new MongoRoomStore(db) };
+  });
+  describeRoomMembershipContract('mongo', async () => {
+    const db = await freshDb();
+    return [new MongoRoomStore(db), new MongoRoomStore(db)];
+  });
+  describeReadStateStoreContract('mongo', async () => {
+    const db = await freshDb();
+    return {
+      reads: new MongoReadStateStore(db),
+      messages: new MongoMessageStore(db),
+      rooms: new MongoRoomStore(db),
+    };
   });
   describeRevokedSessionsContract('mongo', async () => new MongoRevokedSessionStore(await freshDb()));
   {

@@ -2,12 +2,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SqliteMessageStore } from '../src/rooms/sqlite-message-store.js';
 import { SqliteTicketStore } from '../src/credentials/sqlite-ticket-store.js';
+import { SqliteReadStateStore } from '../src/rooms/sqlite-read-state-store.js';
 import { SqliteRoomStore } from '../src/rooms/sqlite-room-store.js';
 import { SqliteRevokedSessionStore } from '../src/session/sqlite-revoked-session-store.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRevokedSessionsContract } from './contracts/revoked-session-store.contract.js';
+import { describeReadStateStoreContract } from './contracts/read-state-store.contract.js';
+import { describeRoomMembershipContract } from './contracts/room-membership.contract.js';
 import { describeRoomStoreContract } from './contracts/room-store.contract.js';
 import { describeTicketStoreContract } from './contracts/ticket-store.contract.js';
 import { describeUserStoreContract } from './contracts/user-store.contract.js';
@@ -79,6 +82,21 @@ describeRoomStoreContract('sqlite', async () => new SqliteRoomStore(openSqlite(t
 describeMessageStoreContract('sqlite', async () => {
   const db = openSqlite(tempDir());
   return { messages: new SqliteMessageStore(db), rooms: new SqliteRoomStore(db) };
+});
+
+describeRoomMembershipContract('sqlite', async () => {
+  // Two connections to one file, as two instances sharing DATA_DIR.
+  const dir = tempDir();
+  return [new SqliteRoomStore(openSqlite(dir)), new SqliteRoomStore(openSqlite(dir))];
+});
+
+describeReadStateStoreContract('sqlite', async () => {
+  const db = openSqlite(tempDir());
+  return {
+    reads: new SqliteReadStateStore(db),
+    messages: new SqliteMessageStore(db),
+    rooms: new SqliteRoomStore(db),
+  };
 });
 
 describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessionStore(openSqlite(tempDir())));

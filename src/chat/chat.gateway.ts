@@ -18,9 +18,12 @@ import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socke
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import type { MessageQuery } from '../rooms/message-store.js';
+import { ConversationsService } from '../rooms/conversations.service.js';
+import { Mentions } from '../rooms/mentions.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { catchUp, historyPage } from './history-budget.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import { RoomFanout } from './room-fanout.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -38,6 +41,9 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
     private readonly broadcast: RoomBroadcast,
+    private readonly mentions: Mentions,
+    private readonly conversations: ConversationsService,
+    private readonly fanout: RoomFanout,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -47,7 +53,10 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   @SubscribeMessage('room:join')
   async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, after } = parseOrThrow(RoomJoinSchema, payload);
-    const room = await this.rooms.getVisible(roomId, socket.data.user.id);
+    const room = await this.conversations.present(
+      await this.rooms.getVisible(roomId, socket.data.user.id),
+      socket.data.user.id,
+    );
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
     const read = (query: MessageQuery) => this.rooms.history(roomId, query);
@@ -68,7 +77,10 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     this.assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
-    if (created) this.broadcast.message(message, socket);
+    if (created) {
+      this.broadcast.message(message, socket);
+      this.fanout.mentioned(await this.mentions.record(message), message);
+    }
     return { ok: true, message };
   }
 

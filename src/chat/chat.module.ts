@@ -2,14 +2,31 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { ChatGateway } from './chat.gateway.js';
+import { ConversationsController } from './conversations.controller.js';
+import { ConversationsGateway } from './conversations.gateway.js';
+import { RoomFanout } from './room-fanout.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomsController } from './rooms.controller.js';
+import { ConversationLimits } from '../rooms/conversation-limits.js';
+import { ConversationsService } from '../rooms/conversations.service.js';
+import { Mentions } from '../rooms/mentions.js';
+import { RoomManagementService } from '../rooms/room-management.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 
 @Module({
   imports: [AuthModule, RealtimeModule],
-  controllers: [RoomsController],
-  providers: [RoomsService, MessageRateLimiter, ChatGateway],
+  controllers: [RoomsController, ConversationsController],
+  providers: [
+    RoomsService,
+    MessageRateLimiter,
+    ChatGateway,
+    ConversationLimits,
+    ConversationsService,
+    RoomManagementService,
+    Mentions,
+    RoomFanout,
+    ConversationsGateway,
+  ],
   exports: [RoomsService],
 })
 export class ChatModule {}

@@ -16,19 +16,27 @@ import type {
   RoomsQuery,
   RoomsResponse,
 } from '../protocol/http.js';
+import { ConversationsService } from '../rooms/conversations.service.js';
+import { RoomManagementService } from '../rooms/room-management.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
+import { RoomFanout } from './room-fanout.js';
 
 @Controller('rooms')
 @UseGuards(AuthenticatedGuard)
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly conversations: ConversationsService,
+    private readonly management: RoomManagementService,
+    private readonly fanout: RoomFanout,
+  ) {}
 
   @Get()
   list(
     @Req() req: Request,
     @Query(new ZodValidationPipe(RoomsQuerySchema)) query: RoomsQuery,
   ): Promise<RoomsResponse> {
-    return this.rooms.listFor(req.user!.id, query);
+    return this.conversations.summaries(req.user!.id, query);
   }
 
   @Post()
@@ -36,12 +44,16 @@ export class RoomsController {
     @Req() req: Request,
     @Body(new ZodValidationPipe(CreateRoomSchema)) input: CreateRoomInput,
   ): Promise<{ room: Room }> {
-    return { room: await this.rooms.create({ ...input, ownerId: req.user!.id }) };
+    const room = await this.rooms.create({ ...input, ownerId: req.user!.id });
+    this.fanout.added(await this.management.audience(room), room);
+    return { room };
   }
 
   @Get(':id')
   async get(@Req() req: Request, @Param('id') id: string): Promise<{ room: Room }> {
-    return { room: await this.rooms.getVisible(id, req.user!.id) };
+    return {
+      room: await this.conversations.present(await this.rooms.getVisible(id, req.user!.id), req.user!.id),
+    };
   }
 
   @Post(':id/members')
@@ -51,7 +63,8 @@ export class RoomsController {
     @Param('id') id: string,
     @Body(new ZodValidationPipe(AddMemberSchema)) input: AddMemberInput,
   ): Promise<void> {
-    await this.rooms.addMember(id, req.user!.id, input.username);
+    const { room, userId, added } = await this.rooms.addMember(id, req.user!.id, input.username);
+    if (added) this.fanout.added({ everyone: false, userIds: [userId] }, room);
   }
 
   @Get(':id/messages')

@@ -139,6 +139,17 @@ const VARIABLES = {
   roomCreateRateLimit: variable('ROOM_CREATE_RATE_LIMIT', int(1).default(10)),
   /** @default 600 s */
   roomCreateRateWindowSec: variable('ROOM_CREATE_RATE_WINDOW', int(1).default(600)),
+  /**
+   * Room changes one user may make per window: direct rooms opened, members added or removed,
+   * renames and topics, departures (cluster-wide with Redis). @default 60
+   */
+  roomWriteRateLimit: variable('ROOM_WRITE_RATE_LIMIT', int(1).default(60)),
+  /** @default 60 s */
+  roomWriteRateWindowSec: variable('ROOM_WRITE_RATE_WINDOW', int(1).default(60)),
+  /** Read markers (`room:read`, `POST /rooms/:id/read`) one user may move per window. @default 300 */
+  readMarkerRateLimit: variable('READ_MARKER_RATE_LIMIT', int(1).default(300)),
+  /** @default 60 s */
+  readMarkerRateWindowSec: variable('READ_MARKER_RATE_WINDOW', int(1).default(60)),
   /** Rooms one user may own at once; creating another is LIMIT_REACHED. @default 50 */
   maxOwnedRooms: variable('MAX_OWNED_ROOMS', int(1, 100_000).default(50)),
   /** Largest JSON body accepted over HTTP. @default 16384 bytes */

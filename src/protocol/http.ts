@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { HealthChecksSchema } from './health.js';
 import { LIMITS, RESERVED_USERNAMES, USERNAME_PATTERN } from './limits.js';
-import { MessageIdSchema, MessageSchema, RoomSchema, RoomVisibilitySchema, UserSchema } from './models.js';
-import { IdSchema, MessageTextSchema } from './socket.js';
+import {
+  IdSchema,
+  MessageIdSchema,
+  MessageSchema,
+  RoomSchema,
+  RoomSummarySchema,
+  RoomVisibilitySchema,
+  UserSchema,
+} from './models.js';
+import { MessageTextSchema } from './socket.js';
 
 /** Request bodies and queries of the HTTP API. Unknown fields are a VALIDATION error. */
 
@@ -64,7 +72,8 @@ export const CreateRoomSchema = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(LIMITS.roomNameMax, `must be at most ${LIMITS.roomNameMax} characters`),
-  visibility: RoomVisibilitySchema,
+  /** Direct rooms are opened with `POST /rooms/direct`, not created. */
+  visibility: RoomVisibilitySchema.exclude(['direct']),
 });
 
 export const AddMemberSchema = z.strictObject({ username: z.string().min(1).max(LIMITS.usernameMax) });
@@ -130,7 +139,7 @@ export const UserResponseSchema = z.object({ user: UserSchema });
 export const RoomResponseSchema = z.object({ room: RoomSchema });
 /** `nextCursor` is null on the last page. */
 export const RoomsResponseSchema = z.object({
-  rooms: z.array(RoomSchema),
+  rooms: z.array(RoomSummarySchema),
   nextCursor: z.string().nullable(),
 });
 export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema) });

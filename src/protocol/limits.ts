@@ -37,6 +37,15 @@ export const LIMITS = {
   onlineListMax: 100,
   /** Events one socket may have awaiting their acks; more are answered `RATE_LIMITED` at once. */
   eventsInFlightMax: 16,
+  /** Room topics (`PATCH /rooms/:id`), counted after trimming; empty clears the topic. */
+  roomTopicMax: 250,
+  /** `GET /rooms`: `unreadCount` and `mentionCount` count this far and no further ("at least"). */
+  unreadCountMax: 999,
+  /** Distinct `@username`s one message may mention; later ones notify nobody. */
+  mentionsPerMessageMax: 20,
+  /** `GET /rooms/:id/members`: default and largest page. */
+  membersPageDefault: 100,
+  membersPageMax: 200,
 } as const;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MESSAGE_ID_PATTERN } from './limits.js';
+import { LIMITS, MESSAGE_ID_PATTERN } from './limits.js';
+
+/** Room ids and `clientMsgId`s. */
+export const IdSchema = z
+  .string()
+  .min(1, 'is required')
+  .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
 
 /** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
 export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id');
@@ -14,7 +20,8 @@ export const UserSchema = z.object({
   displayName: z.string(),
 });
 
-export const RoomVisibilitySchema = z.enum(['public', 'private']);
+/** `direct`: the conversation of two users (`dm:open`); like a private room, only they see it. */
+export const RoomVisibilitySchema = z.enum(['public', 'private', 'direct']);
 
 export const RoomSchema = z.object({
   id: z.string(),
@@ -22,6 +29,20 @@ export const RoomSchema = z.object({
   visibility: RoomVisibilitySchema,
   ownerId: z.string(),
   createdAt: TimestampSchema,
+  /** Absent until the owner sets one. */
+  topic: z.string().optional(),
+  /** Direct rooms: the other user of the pair (oneself, in a conversation with oneself). */
+  peer: UserSchema.optional(),
+});
+
+/** A room as `GET /rooms` lists it: with the caller's read marker and what is unread after it. */
+export const RoomSummarySchema = RoomSchema.extend({
+  /** The newest message this user has read here; null before the first `room:read`. */
+  lastReadId: MessageIdSchema.nullable(),
+  /** Others' messages after the marker, counted up to `LIMITS.unreadCountMax` (which means "at least"). */
+  unreadCount: z.number().int().min(0),
+  /** Messages after the marker that mention this user, counted up to `LIMITS.unreadCountMax`. */
+  mentionCount: z.number().int().min(0),
 });
 
 export const MessageSchema = z.object({
@@ -38,4 +59,5 @@ export const MessageSchema = z.object({
 export type User = z.output<typeof UserSchema>;
 export type RoomVisibility = z.output<typeof RoomVisibilitySchema>;
 export type Room = z.output<typeof RoomSchema>;
+export type RoomSummary = z.output<typeof RoomSummarySchema>;
 export type Message = z.output<typeof MessageSchema>;

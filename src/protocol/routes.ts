@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  DirectOpenSchema,
+  MarkReadSchema,
+  MemberPathSchema,
+  MembersQuerySchema,
+  MembersResponseSchema,
+  ReadMarkerSchema,
+  UpdateRoomSchema,
+} from './conversations.js';
 import { byStatus, type ErrorCode } from './errors.js';
 import {
   AddMemberSchema,
@@ -221,7 +230,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/rooms',
     summary:
-      'A page of the public rooms and the private rooms the user belongs to, oldest first; `nextCursor` fetches the next page (null on the last).',
+      'A page of the public rooms and the private and direct rooms the user belongs to, oldest first, each with the user\u2019s read marker, unread and mention counts; `nextCursor` fetches the next page (null on the last).',
     auth: 'sessionOrBearer',
     query: RoomsQuerySchema,
     responses: { 200: RoomsResponseSchema },
@@ -249,12 +258,13 @@ export const ROUTES = {
   addMember: {
     method: 'POST',
     path: '/rooms/{id}/members',
-    summary: 'Add a user to a room (owner only; idempotent).',
+    summary:
+      'Add a user to a room (owner only; idempotent); the user gets `room:added`. Rate limited per user.',
     auth: 'sessionOrBearer',
     params: RoomPathSchema,
     body: AddMemberSchema,
     responses: { 204: null },
-    errors: ['FORBIDDEN', 'NOT_FOUND'],
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
   },
   roomMessages: {
     method: 'GET',
@@ -265,6 +275,69 @@ export const ROUTES = {
     query: MessagesQuerySchema,
     responses: { 200: MessagesResponseSchema },
     errors: ['NOT_FOUND'],
+  },
+  openDirect: {
+    method: 'POST',
+    path: '/rooms/direct',
+    summary:
+      'The direct room of the user and `username`: one per pair, created by whichever opens it first (the other gets `room:added`). Rate limited per user.',
+    auth: 'sessionOrBearer',
+    body: DirectOpenSchema,
+    responses: { 200: RoomResponseSchema },
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
+  },
+  updateRoom: {
+    method: 'PATCH',
+    path: '/rooms/{id}',
+    summary: 'Rename a room or set its topic (owner only); everyone who sees it gets `room:updated`.',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    body: UpdateRoomSchema,
+    responses: { 200: RoomResponseSchema },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+  },
+  leaveRoom: {
+    method: 'POST',
+    path: '/rooms/{id}/leave',
+    summary:
+      'Leave a private room (public and direct rooms cannot be left): an owner hands it to the longest-standing member, and the last one out archives it. The user\u2019s sockets leave it and get `room:removed`.',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    body: EmptyBodySchema,
+    responses: { 204: null },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+  },
+  roomMembers: {
+    method: 'GET',
+    path: '/rooms/{id}/members',
+    summary:
+      'A page of a room\u2019s members, by user id; `nextCursor` fetches the next (private and direct rooms: members only).',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    query: MembersQuerySchema,
+    responses: { 200: MembersResponseSchema },
+    errors: ['NOT_FOUND'],
+  },
+  removeMember: {
+    method: 'DELETE',
+    path: '/rooms/{id}/members/{username}',
+    summary:
+      'Remove a member from a private room (owner only): their sockets leave it at once on every instance and get `room:removed`.',
+    auth: 'sessionOrBearer',
+    params: MemberPathSchema,
+    responses: { 204: null },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+  },
+  markRead: {
+    method: 'POST',
+    path: '/rooms/{id}/read',
+    summary:
+      'Move the read marker forward, as `room:read` does; the user\u2019s sockets get `room:read`. Rate limited per user.',
+    auth: 'sessionOrBearer',
+    params: RoomPathSchema,
+    body: MarkReadSchema,
+    responses: { 200: ReadMarkerSchema },
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
   },
   health: {
     method: 'GET',

@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { apiErrorOf, byStatus, RetryAfterSchema, type ApiError, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
-import { MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
+import { CONVERSATION_CLIENT_EVENTS, CONVERSATION_SERVER_EVENTS } from './conversations.js';
+import { IdSchema, MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
-
-/** Room ids and `clientMsgId`s. */
-export const IdSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
 
 /** A message's text, as stored: trimmed, and not empty. */
 export const MessageTextSchema = z
@@ -150,6 +145,7 @@ export const CLIENT_EVENTS = {
     result: z.object({}),
     errors: ['FORBIDDEN'],
   },
+  ...CONVERSATION_CLIENT_EVENTS,
 } as const satisfies Record<
   string,
   { summary: string; payload: z.ZodType; result: z.ZodObject; errors: readonly ErrorCode[] }
@@ -170,6 +166,7 @@ export const SERVER_EVENTS = {
     summary: 'Sent just before the server disconnects the socket (`io server disconnect`): do not reconnect.',
     payload: SessionEndedEventSchema,
   },
+  ...CONVERSATION_SERVER_EVENTS,
 } as const satisfies Record<string, { summary: string; payload: z.ZodType }>;
 
 type ClientEvents = typeof CLIENT_EVENTS;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { AppException } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { IdSchema } from '../protocol/socket.js';
+import { IdSchema } from '../protocol/models.js';
 import { LIMITS } from '../protocol/limits.js';
 import { UserSchema, type User } from '../protocol/models.js';
 import { contained } from './contained.js';

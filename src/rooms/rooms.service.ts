@@ -7,6 +7,7 @@ import { RATE_LIMITER_FACTORY, type RateLimiterFactory } from '../storage/rate-l
 import type { User } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 import type { Message, Room } from '../protocol/models.js';
+import { ConversationLimits } from './conversation-limits.js';
 import { MESSAGE_STORE } from './message-store.js';
 import type { MessageQuery, MessageStore } from './message-store.js';
 import { decodeRoomCursor, encodeRoomCursor } from './room-cursor.js';
@@ -26,6 +27,7 @@ export class RoomsService implements OnModuleInit {
     private readonly users: UsersService,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(RATE_LIMITER_FACTORY) limiters: RateLimiterFactory,
+    private readonly limits: ConversationLimits,
   ) {
     this.creations = limiters({
       keyPrefix: 'room-create-user',
@@ -95,12 +97,16 @@ export class RoomsService implements OnModuleInit {
     return room.visibility === 'public' || this.rooms.isMember(room.id, userId);
   }
 
-  async addMember(roomId: string, actorId: string, username: string): Promise<void> {
+  /** The room and the user, and whether they were not a member before. */
+  async addMember(roomId: string, actorId: string, username: string) {
     const room = await this.getVisible(roomId, actorId);
     if (room.ownerId !== actorId) throw new AppException('FORBIDDEN', 'Only the owner can add members');
+    // A direct room is its pair's alone.
+    if (room.visibility === 'direct') throw new AppException('FORBIDDEN', 'A direct room has two members');
+    await this.limits.write(actorId);
     const user = await this.users.findByUsername(username);
     if (!user) throw new AppException('NOT_FOUND', 'User not found');
-    await this.rooms.addMember(roomId, user.id);
+    return { room, userId: user.id, added: await this.rooms.addMember(roomId, user.id) };
   }
 
   history(roomId: string, query: MessageQuery): Promise<Message[]> {

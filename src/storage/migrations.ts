@@ -54,4 +54,27 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
   // An operator disables an account through the server API.
   `ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));`,
+  // Conversations. The CHECK on rooms.visibility cannot change without rebuilding a table that
+  // members and messages reference, so a direct room is stored 'private' (members only, which it
+  // is) with the key of its pair, unique: two users opening it at once, in any process, get one.
+  // An archived room (its last member left) keeps its history and no longer counts for its owner.
+  // joined_at orders the members an owner's room is handed over to; '' sorts rows from before.
+  `ALTER TABLE rooms ADD COLUMN topic TEXT;
+   ALTER TABLE rooms ADD COLUMN direct_key TEXT;
+   ALTER TABLE rooms ADD COLUMN archived_at TEXT;
+   CREATE UNIQUE INDEX rooms_by_direct_key ON rooms (direct_key) WHERE direct_key IS NOT NULL;
+   ALTER TABLE room_members ADD COLUMN joined_at TEXT NOT NULL DEFAULT '';
+   CREATE INDEX room_members_by_join ON room_members (room_id, joined_at, user_id);
+   CREATE TABLE read_markers (
+     user_id   TEXT NOT NULL,
+     room_id   TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+     last_seq  INTEGER NOT NULL,
+     PRIMARY KEY (user_id, room_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE mentions (
+     user_id  TEXT NOT NULL,
+     room_id  TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+     seq      INTEGER NOT NULL,
+     PRIMARY KEY (user_id, room_id, seq)
+   ) STRICT, WITHOUT ROWID;`,
 ];

@@ -1,4 +1,4 @@
-import { TetherClient, TetherError, type Room } from '@tether/client';
+import { TetherClient, TetherError, type RoomSummary } from '@tether/client';
 
 let current = createClient();
 
@@ -23,8 +23,8 @@ export const session = {
 };
 
 /** Every page of `GET /rooms`. */
-export async function allRooms(): Promise<Room[]> {
-  const rooms: Room[] = [];
+export async function allRooms(): Promise<RoomSummary[]> {
+  const rooms: RoomSummary[] = [];
   for (let cursor: string | undefined; ;) {
     const page = await session.client.request('listRooms', cursor === undefined ? {} : { query: { cursor } });
     rooms.push(...page.rooms);

@@ -36,7 +36,6 @@ export interface RoomState {
   joined: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
-  unread: number;
   error?: string;
 }
 
@@ -137,7 +136,6 @@ export class ChatClient {
       joined: false,
       hasOlder: false,
       loadingOlder: false,
-      unread: 0,
     };
     this.rooms.set(room.id, state);
     try {

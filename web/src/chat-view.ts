@@ -1,7 +1,13 @@
-import { GENERAL_ROOM_ID, LIMITS, TetherError, type Message, type Room, type User } from '@tether/client';
-import { allRooms, describeError, session } from './api.js';
+import { GENERAL_ROOM_ID, LIMITS, TetherError, type Message, type User } from '@tether/client';
+import { describeError, session } from './api.js';
 import { ChatClient, type ChatChange, type PendingMessage, type RoomState } from './chat-client.js';
+import { linkedRoom, linkTo, onLinkFollowed } from './deep-link.js';
 import { byId, el, field, formatTime, say } from './dom.js';
+import { Drafts } from './drafts.js';
+import { MemberPanel } from './member-panel.js';
+import { Notifications } from './notifications.js';
+import { ReadTracker } from './read-tracker.js';
+import { roomLabel, RoomList } from './room-list.js';
 
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 48;
@@ -9,7 +15,6 @@ const NEAR_BOTTOM_PX = 48;
 /** The room list, the open room (messages, presence, typing) and the composer. */
 export class ChatView {
   private readonly screen = byId('chat-screen');
-  private readonly roomList = byId<HTMLUListElement>('room-list');
   private readonly roomTitle = byId('room-title');
   private readonly roomMeta = byId('room-meta');
   private readonly scroller = byId('message-scroller');
@@ -22,9 +27,17 @@ export class ChatView {
   private readonly text = byId<HTMLTextAreaElement>('composer-text');
   private readonly composerError = byId('composer-error');
   private readonly memberForm = byId<HTMLFormElement>('member-form');
+  private readonly jump = byId<HTMLButtonElement>('jump-latest');
   private readonly rows = new Map<string, HTMLLIElement>();
+  private readonly roomList = new RoomList(
+    (roomId) => void this.openRoom(roomId),
+    () => this.updateTitle(),
+  );
+  private readonly members = new MemberPanel((error, where) => this.failed(error, where));
+  private readonly notifications = new Notifications();
+  private readonly reads = new ReadTracker(this.roomList);
   private client?: ChatClient;
-  private rooms: Room[] = [];
+  private drafts?: Drafts;
   private activeId?: string;
   private keepBottomOffset = false;
 
@@ -40,10 +53,23 @@ export class ChatView {
       }
     });
     this.text.addEventListener('input', () => {
+      if (this.activeId) this.drafts?.set(this.activeId, this.text.value);
       if (this.activeId && this.text.value.trim() !== '') this.client?.typing(this.activeId);
     });
     this.scroller.addEventListener('scroll', () => {
       if (this.scroller.scrollTop < NEAR_TOP_PX) void this.older();
+      this.jump.hidden = this.nearBottom;
+      this.markRead();
+    });
+    this.jump.addEventListener('click', () => {
+      this.scroller.scrollTop = this.scroller.scrollHeight;
+      this.jump.hidden = true;
+    });
+    document.addEventListener('visibilitychange', () => this.markRead());
+    onLinkFollowed((roomId) => void this.openRoom(roomId));
+    byId<HTMLFormElement>('dm-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.openDirect(event.currentTarget as HTMLFormElement);
     });
     this.loadOlder.addEventListener('click', () => void this.older());
     this.list.addEventListener('click', (event) => {
@@ -61,19 +87,57 @@ export class ChatView {
     });
   }
 
-  /** Enters the chat screen as `user`: loads the rooms, opens `general` and connects the socket. */
+  /**
+   * Enters the chat screen as `user`: loads the rooms, opens the linked room (else `general`),
+   * joins the direct rooms (so their messages arrive live) and connects the socket.
+   */
   async show(client: ChatClient): Promise<void> {
     this.client = client;
+    this.drafts = new Drafts(client.me.id);
     this.screen.hidden = false;
     this.activeId = undefined;
     this.rows.clear();
     this.list.replaceChildren();
     this.presence.replaceChildren();
     say(this.typing, '');
+    this.listen(client);
     client.start();
     await this.refreshRooms();
-    const first = this.rooms.find((r) => r.id === GENERAL_ROOM_ID) ?? this.rooms[0];
+    const linked = linkedRoom();
+    const first =
+      (linked && this.roomList.get(linked)) ?? this.roomList.get(GENERAL_ROOM_ID) ?? this.roomList.all[0];
     if (first) await this.openRoom(first.id);
+    for (const room of this.roomList.all) if (room.visibility === 'direct') void client.open(room);
+  }
+
+  private listened = new WeakSet<ChatClient>();
+
+  private listen(client: ChatClient): void {
+    if (this.listened.has(client)) return;
+    this.listened.add(client);
+    this.roomList.listen(session.client, (roomId) => {
+      client.rooms.delete(roomId);
+      if (roomId === this.activeId) void this.openRoom(GENERAL_ROOM_ID);
+    });
+    session.client.on('room:added', ({ room }) => {
+      if (room.visibility === 'direct') void client.open(room);
+    });
+    session.client.on('room:updated', ({ room }) => {
+      const state = client.rooms.get(room.id);
+      if (state) state.room = { ...state.room, ...room };
+      if (room.id === this.activeId && state) {
+        this.renderRoom(state);
+        void this.members.show(state.room, client.me);
+      }
+    });
+    session.client.on('mention', ({ roomId, message }) => {
+      const room = this.roomList.get(roomId);
+      this.notifications.show(
+        `${message.author.displayName} mentioned you${room ? ` in ${roomLabel(room)}` : ''}`,
+        message.text,
+        () => void this.openRoom(roomId),
+      );
+    });
   }
 
   hide(): void {
@@ -86,64 +150,89 @@ export class ChatView {
     if (change.type !== 'room' || !this.client) return;
     const state = this.client.rooms.get(change.roomId);
     if (!state) return;
+    const fresh = change.newMessages ?? [];
+    if (state.room.visibility === 'direct') {
+      for (const m of fresh) {
+        this.notifications.show(m.author.displayName, m.text, () => void this.openRoom(change.roomId));
+      }
+    }
     if (change.roomId !== this.activeId) {
-      state.unread += change.newMessages?.length ?? 0;
-      this.renderRoomList();
+      this.roomList.unseen(change.roomId, fresh);
       return;
     }
     this.renderRoom(state);
+    this.markRead();
   }
 
-  /** Rooms may have changed on reconnect (someone added us to a private room). */
+  /** Rooms may have changed while disconnected (someone added us to a private room). */
   async refreshRooms(): Promise<void> {
     try {
-      this.rooms = await allRooms();
-      this.renderRoomList();
+      await this.roomList.load();
     } catch (error) {
       this.failed(error, this.roomMeta);
     }
   }
 
   private async openRoom(roomId: string): Promise<void> {
-    const room = this.rooms.find((r) => r.id === roomId);
+    const room = this.roomList.get(roomId);
     if (!room || !this.client) return;
     this.activeId = roomId;
     this.rows.clear();
     this.list.replaceChildren();
-    this.roomTitle.textContent = `# ${room.name}`;
-    document.title = `# ${room.name} – Tether`;
+    linkTo(roomId);
+    this.reads.open(roomId, room.lastReadId, this.client.me.id);
+    this.roomList.setActive(roomId);
+    this.text.value = this.drafts?.get(roomId) ?? '';
     const state = await this.client.open(room);
-    state.unread = 0;
-    this.renderRoomList();
+    if (this.activeId !== roomId) return;
+    void this.members.show(state.room, this.client.me);
     this.renderRoom(state, true);
+    this.markRead();
     this.text.focus();
   }
 
-  private renderRoomList(): void {
-    const items = this.rooms.map((room) => {
-      const state = this.client?.rooms.get(room.id);
-      const unread =
-        state && state.unread > 0 ? el('span', { className: 'badge' }, `${state.unread} new`) : '';
-      const button = el(
-        'button',
-        { type: 'button', 'data-room-id': room.id, className: 'room-button' },
-        el('span', { className: 'room-name' }, `# ${room.name}`),
-        room.visibility === 'private' ? el('span', { className: 'tag' }, 'private') : '',
-        unread,
-      );
-      if (room.id === this.activeId) button.setAttribute('aria-current', 'true');
-      button.addEventListener('click', () => void this.openRoom(room.id));
-      return el('li', {}, button);
-    });
-    this.roomList.replaceChildren(...items);
+  /** The tab title carries the unread total, so it shows in the tab strip. */
+  private updateTitle(): void {
+    const room = this.activeId ? this.roomList.get(this.activeId) : undefined;
+    if (room) this.roomTitle.textContent = roomLabel(room);
+    const total = this.roomList.unreadTotal;
+    document.title = `${total > 0 ? `(${total}) ` : ''}${room ? `${roomLabel(room)} – ` : ''}Tether`;
+  }
+
+  private get nearBottom(): boolean {
+    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  /** What is on screen, with the tab visible and scrolled to the end, is read. */
+  private markRead(): void {
+    const state = this.activeId ? this.client?.rooms.get(this.activeId) : undefined;
+    if (state && this.nearBottom && document.visibilityState === 'visible') this.reads.seen(state);
+  }
+
+  private async openDirect(form: HTMLFormElement): Promise<void> {
+    const errorBox = byId('dm-error');
+    say(errorBox, '');
+    try {
+      const room = await session.client.openDirect(field(new FormData(form), 'username').trim());
+      form.reset();
+      this.roomList.add(room);
+      await this.openRoom(room.id);
+    } catch (error) {
+      this.failed(error, errorBox, 'member');
+    }
   }
 
   private renderRoom(state: RoomState, jumpToBottom = false): void {
     const me = this.client!.me;
-    const { room } = state;
+    const room = { ...state.room, ...this.roomList.get(state.room.id) };
     this.roomMeta.textContent = [
-      room.visibility === 'private' ? 'Private room' : 'Public room',
-      room.ownerId === me.id ? 'you own it' : '',
+      room.visibility === 'direct'
+        ? 'Direct conversation'
+        : room.visibility === 'private'
+          ? 'Private room'
+          : 'Public room',
+      room.visibility !== 'direct' && room.ownerId === me.id ? 'you own it' : '',
+      room.topic ?? '',
       state.error ?? '',
     ]
       .filter(Boolean)
@@ -156,10 +245,10 @@ export class ChatView {
       this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < NEAR_BOTTOM_PX;
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
 
-    const wanted = [
+    const wanted = this.reads.withDivider([
       ...state.messages.map((m) => this.confirmedRow(m, me)),
       ...[...state.pending.values()].map((p) => this.pendingRow(p, me)),
-    ];
+    ]);
     wanted.forEach((row, index) => {
       if (this.list.children[index] !== row) this.list.insertBefore(row, this.list.children[index] ?? null);
     });
@@ -173,6 +262,7 @@ export class ChatView {
     if (jumpToBottom || atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
     else if (this.keepBottomOffset) this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
     this.keepBottomOffset = false;
+    this.jump.hidden = this.nearBottom;
 
     this.renderPresence(state, me);
     const typers = [...state.typing.values()].map((t) => t.user.displayName);
@@ -273,6 +363,7 @@ export class ChatView {
     }
     say(this.composerError, '');
     this.text.value = '';
+    this.drafts?.set(this.activeId, '');
     this.client.send(this.activeId, text);
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
@@ -300,7 +391,7 @@ export class ChatView {
       });
       form.reset();
       byId<HTMLDetailsElement>('new-room').open = false;
-      this.rooms = [...this.rooms.filter((r) => r.id !== room.id), room];
+      this.roomList.add(room);
       await this.openRoom(room.id);
     } catch (error) {
       this.failed(error, errorBox, 'room');

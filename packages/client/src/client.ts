@@ -16,6 +16,7 @@ import {
   type Message,
   type PayloadOf,
   type ResultOf,
+  type Room,
   type RouteName,
   type ServerToClientEvents,
   type SessionEndReason,
@@ -233,6 +234,19 @@ export class TetherClient extends Emitter<TetherEvents> {
     if (this.socketRef?.connected) await this.emit('room:leave', { roomId });
   }
 
+  /** The direct room with `username` (created if neither of the two opened it yet). */
+  async openDirect(username: string): Promise<Room> {
+    return (await this.emit('dm:open', { username })).room;
+  }
+
+  /**
+   * Moves this user's read marker in the room forward to `messageId`; resolves with the marker.
+   * The user's other sockets hear `room:read`.
+   */
+  async markRead(roomId: string, messageId: string): Promise<string | null> {
+    return (await this.emit('room:read', { roomId, messageId })).lastReadId;
+  }
+
   /**
    * Sends a message; resolves with it as stored. While disconnected it waits, and a message whose
    * ack never came goes again with the same `clientMsgId`, so it is stored exactly once. Messages
@@ -262,6 +276,8 @@ export class TetherClient extends Emitter<TetherEvents> {
     socket.on('session:ended', ({ reason }) => this.stop({ reason }));
     socket.onAny((event: string, ...args: unknown[]) => {
       if (event === 'message:new') this.rooms.live(args[0] as Message);
+      // Out of the room on the server already: re-joining it after a reconnect would only fail.
+      if (event === 'room:removed') this.rooms.forget((args[0] as { roomId: string }).roomId);
       if (event !== 'session:ended') (this.dispatch as (e: string, ...a: unknown[]) => void)(event, ...args);
     });
     return socket;

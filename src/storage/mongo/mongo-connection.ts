@@ -14,6 +14,10 @@ export const MONGO_COLLECTIONS = {
   /** One document per room, written first by every append to that room: the room's append lock. */
   messageRoomLocks: 'message_room_locks',
   counters: 'counters',
+  /** One document per user and room: the newest message id the user has read there. */
+  readMarkers: 'read_markers',
+  /** One document per mention of a user by a message. */
+  mentions: 'mentions',
   revokedSessions: 'revoked_sessions',
   tickets: 'tickets',
   /** express-session data, through connect-mongo. */

@@ -17,10 +17,22 @@ const DATA_INDEXES: IndexTable = {
     // GET /rooms pages by (createdAt, _id); the cap on rooms per owner counts them.
     { key: { createdAt: 1, _id: 1 }, name: 'by_creation' },
     { key: { ownerId: 1 }, name: 'by_owner' },
+    // One direct room per pair, however many open it at once.
+    {
+      key: { directKey: 1 },
+      name: 'direct_pair',
+      unique: true,
+      partialFilterExpression: { directKey: { $type: 'string' } },
+    },
   ],
   [MONGO_COLLECTIONS.roomMembers]: [
     { key: { roomId: 1, userId: 1 }, name: 'room_user', unique: true },
     { key: { userId: 1 }, name: 'by_user' },
+    { key: { roomId: 1, joinedAt: 1, userId: 1 }, name: 'by_join' },
+  ],
+  [MONGO_COLLECTIONS.readMarkers]: [{ key: { userId: 1, roomId: 1 }, name: 'user_room', unique: true }],
+  [MONGO_COLLECTIONS.mentions]: [
+    { key: { userId: 1, roomId: 1, messageId: 1 }, name: 'user_room_message', unique: true },
   ],
   [MONGO_COLLECTIONS.messages]: [
     { key: { 'author.id': 1, clientMsgId: 1 }, name: 'author_client_msg', unique: true },

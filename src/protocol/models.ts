@@ -14,6 +14,14 @@ export const UserSchema = z.object({
   displayName: z.string(),
 });
 
+/** One emoji on a message: how many users reacted with it, and the first of them. */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number().int().min(1),
+  /** The first `LIMITS.reactionUsersShown` users who reacted with it, in the order they did. */
+  users: z.array(UserSchema),
+});
+
 export const RoomVisibilitySchema = z.enum(['public', 'private']);
 
 export const RoomSchema = z.object({
@@ -33,9 +41,21 @@ export const MessageSchema = z.object({
   /** Chosen by the sender; unique per author, so a resend is recognised. */
   clientMsgId: z.string(),
   createdAt: TimestampSchema,
+  /**
+   * The room's change position of this message's latest change (its creation, an edit, the
+   * deletion, a reaction): a `since` cursor of the same form as ids. Equal to `id` until it changes.
+   */
+  rev: MessageIdSchema,
+  /** When the text was last edited; absent if never. */
+  editedAt: TimestampSchema.optional(),
+  /** A tombstone: the message was deleted; `text` is empty and it carries no reactions. */
+  deleted: z.literal(true).optional(),
+  /** Absent when there are none; at most `LIMITS.reactionEmojiMax` emoji, by their earliest standing reaction. */
+  reactions: z.array(ReactionSchema).optional(),
 });
 
 export type User = z.output<typeof UserSchema>;
 export type RoomVisibility = z.output<typeof RoomVisibilitySchema>;
 export type Room = z.output<typeof RoomSchema>;
 export type Message = z.output<typeof MessageSchema>;
+export type Reaction = z.output<typeof ReactionSchema>;

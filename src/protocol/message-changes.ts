@@ -19,7 +19,7 @@ export const MessageTextSchema = z
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** The code points an emoji is built of: pictographs, skin tones, flags, ZWJ, VS16, keycaps, tags. */
 const EMOJI_CODE_POINTS =
-  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3#*0-9\u{e0020}-\u{e007f}])+$/u;
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u{fe0f}|\u{20e3}|[\u{200d}#*0-9\u{e0020}-\u{e007f}])+$/u;
 const FLAG = /^\p{Regional_Indicator}{2}$/u;
 const KEYCAP = /^[#*0-9]\ufe0f?\u20e3$/u;
 

@@ -70,7 +70,7 @@ export class MongoMessageChanges implements MessageChangeStore {
       if (!known.includes(emoji) && known.length >= maxEmoji) throw new ReactionLimitError(maxEmoji);
       try {
         await this.reactions.insertOne(
-          { messageId, emoji, userId: user.id, user, at: new Date() },
+          { messageId, emoji, userId: user.id, user: toPublicUser(user), at: new Date() },
           { session },
         );
       } catch (error) {

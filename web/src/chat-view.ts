@@ -2,6 +2,9 @@ import { GENERAL_ROOM_ID, LIMITS, TetherError, type Message, type Room, type Use
 import { allRooms, describeError, session } from './api.js';
 import { ChatClient, type ChatChange, type PendingMessage, type RoomState } from './chat-client.js';
 import { byId, el, field, formatTime, say } from './dom.js';
+import { MessageActions } from './message-actions.js';
+import { messageRow } from './message-row.js';
+import { SearchView } from './search-view.js';
 
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 48;
@@ -27,8 +30,16 @@ export class ChatView {
   private rooms: Room[] = [];
   private activeId?: string;
   private keepBottomOffset = false;
+  private readonly actions = new MessageActions(
+    () => ({ client: this.client, roomId: this.activeId }),
+    this.list,
+  );
 
   constructor(private readonly onSessionLost: (notice: string) => void) {
+    new SearchView(
+      (roomId) => this.rooms.find((r) => r.id === roomId)?.name ?? roomId,
+      (roomId, messageId) => this.openAt(roomId, messageId),
+    );
     this.composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.sendCurrent();
@@ -104,9 +115,27 @@ export class ChatView {
     }
   }
 
+  /** A search result: its room, scrolled to and highlighting that message. */
+  private async openAt(roomId: string, messageId: string): Promise<void> {
+    if (this.activeId !== roomId) await this.openRoom(roomId);
+    try {
+      await this.client?.reveal(roomId, messageId);
+    } catch (error) {
+      this.failed(error, this.roomMeta);
+    }
+    const row = this.list.querySelector<HTMLLIElement>(`li[data-id="${CSS.escape(messageId)}"]`);
+    if (!row) return;
+    for (const old of this.list.querySelectorAll('.highlight')) old.classList.remove('highlight');
+    row.classList.add('highlight');
+    row.tabIndex = -1;
+    row.scrollIntoView({ block: 'center' });
+    row.focus();
+  }
+
   private async openRoom(roomId: string): Promise<void> {
     const room = this.rooms.find((r) => r.id === roomId);
     if (!room || !this.client) return;
+    this.actions.reset();
     this.activeId = roomId;
     this.rows.clear();
     this.list.replaceChildren();
@@ -157,7 +186,7 @@ export class ChatView {
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
 
     const wanted = [
-      ...state.messages.map((m) => this.confirmedRow(m, me)),
+      ...state.messages.map((m) => this.confirmedRow(m, me, room.ownerId)),
       ...[...state.pending.values()].map((p) => this.pendingRow(p, me)),
     ];
     wanted.forEach((row, index) => {
@@ -202,13 +231,11 @@ export class ChatView {
     );
   }
 
-  private confirmedRow(message: Message, me: User): HTMLLIElement {
+  private confirmedRow(message: Message, me: User, ownerId: string): HTMLLIElement {
     const key = `${message.author.id}:${message.clientMsgId}`;
     let row = this.rows.get(key);
-    if (!row || row.dataset.state !== 'sent') {
-      const fresh = this.row(key, message.author, message.text, message.createdAt, me);
-      fresh.dataset.state = 'sent';
-      fresh.dataset.id = message.id;
+    if (!row || row.dataset.state !== 'sent' || row.dataset.rev !== message.rev) {
+      const fresh = messageRow(message, me, ownerId, key);
       row?.replaceWith(fresh);
       row = fresh;
       this.rows.set(key, row);
@@ -272,6 +299,7 @@ export class ChatView {
       return;
     }
     say(this.composerError, '');
+    if (this.actions.submit(text)) return;
     this.text.value = '';
     this.client.send(this.activeId, text);
     this.scroller.scrollTop = this.scroller.scrollHeight;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TetherClient, type Message, type MessageDeletedEvent } from '../src/index.js';
+import { TetherClient, type Message, type MessageDeletedEvent, type RoomUpdate } from '../src/index.js';
 import { PASSWORD, startServer, uniqueName, waitFor, type TestServer } from './server.js';
 
 /**
@@ -64,7 +64,7 @@ describe.each(['websocket', 'polling'] as const)(
       await author.deleteMessage(room.id, removed.id);
       const later = await author.send(room.id, 'sent while away');
 
-      const rejoined = waitFor(
+      const rejoined = waitFor<RoomUpdate>(
         (l) => watcher.on('room', l),
         (u) => u.roomId === room.id,
         20_000,

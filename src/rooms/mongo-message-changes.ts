@@ -1,5 +1,5 @@
 import type { ClientSession, Collection, Db } from 'mongodb';
-import { MONGO_COLLECTIONS, isDuplicateKeyError } from '../storage/mongo/mongo-connection.js';
+import { MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import { nextSequence } from '../storage/mongo/mongo-counters.js';
 import { inTransaction } from '../storage/mongo/mongo-transaction.js';
 import { LIMITS } from '../protocol/limits.js';
@@ -65,18 +65,17 @@ export class MongoMessageChanges implements MessageChangeStore {
   ): Promise<AppliedChange | null> {
     return this.change(roomId, messageId, async (doc, session) => {
       if (doc.deleted) return false;
-      if (doc.reactions?.some((r) => r.emoji === emoji && r.users.some((u) => u.id === user.id))) return true;
+      // Looked up, not left to the unique index: a duplicate key would abort the transaction. Two
+      // identical reactions at once conflict on the room lock first, and the retry finds this one.
+      if (await this.reactions.countDocuments({ messageId, emoji, userId: user.id }, { session, limit: 1 })) {
+        return true;
+      }
       const known = await this.reactions.distinct('emoji', { messageId }, { session });
       if (!known.includes(emoji) && known.length >= maxEmoji) throw new ReactionLimitError(maxEmoji);
-      try {
-        await this.reactions.insertOne(
-          { messageId, emoji, userId: user.id, user: toPublicUser(user), at: new Date() },
-          { session },
-        );
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return true;
-        throw error;
-      }
+      await this.reactions.insertOne(
+        { messageId, emoji, userId: user.id, user: toPublicUser(user), at: new Date() },
+        { session },
+      );
       return { set: { reactions: await this.summary(messageId, session) } };
     });
   }
@@ -125,7 +124,9 @@ export class MongoMessageChanges implements MessageChangeStore {
       const rev = formatMessageId(await nextSequence(this.db, MONGO_COLLECTIONS.messages));
       const set = { ...outcome.set, rev };
       const unset = Object.fromEntries((outcome.unset ?? []).map((field) => [field, '' as const]));
-      await this.messages.updateOne({ _id: messageId }, { $set: set, $unset: unset }, { session });
+      // MongoDB before 5.0 refuses an empty $unset.
+      const update = outcome.unset?.length ? { $set: set, $unset: unset } : { $set: set };
+      await this.messages.updateOne({ _id: messageId }, update, { session });
       const changed: MessageDocument = { ...doc, ...set };
       for (const field of outcome.unset ?? []) delete changed[field];
       return { message: toMessage(changed), changed: true };

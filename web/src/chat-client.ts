@@ -83,9 +83,14 @@ export class ChatClient {
     });
     tether.on('update', (message) => this.apply(message.roomId, (state) => applyUpdate(state, message)));
     tether.on('delete', (event) => this.apply(event.roomId, (state) => applyDelete(state, event)));
-    tether.on('room', ({ roomId, online, error }) => {
+    tether.on('room', ({ roomId, online, error, reset }) => {
       const state = this.rooms.get(roomId);
       if (!state) return;
+      // The server could not catch up from where this tab was: show its latest page instead.
+      if (reset) {
+        state.messages = [...reset.messages];
+        state.hasOlder = true;
+      }
       state.error = error ? errorText(error) : undefined;
       state.joined = !error;
       if (online) state.online = new Map(online.map((u) => [u.id, u]));

@@ -73,7 +73,23 @@ export class MongoMessageStore implements MessageStore, OnModuleInit {
   /** At boot: a database restored from a backup may hold ids its counter has not reached. */
   async onModuleInit(): Promise<void> {
     await this.raiseCounter();
-    await this.messages.updateMany({ rev: { $exists: false } }, [{ $set: { rev: '$_id' } }]);
+    await this.backfillRevs();
+  }
+
+  /** Messages stored before changes existed take their id as their `rev`, so catch-up finds them. */
+  private async backfillRevs(): Promise<void> {
+    for (;;) {
+      const batch = await this.messages
+        .find({ rev: { $exists: false } }, { projection: { _id: 1 } })
+        .limit(500)
+        .toArray();
+      if (batch.length === 0) return;
+      await this.messages.bulkWrite(
+        batch.map(({ _id }) => ({
+          updateOne: { filter: { _id, rev: { $exists: false } }, update: { $set: { rev: _id } } },
+        })),
+      );
+    }
   }
 
   append(message: NewMessage): Promise<{ message: Message; created: boolean }> {

@@ -3,7 +3,6 @@ import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { MessageChangesService } from '../rooms/message-changes.service.js';
 import { MessageSearchService } from '../rooms/message-search.service.js';
-import { ChangeBroadcast } from './change-broadcast.js';
 import { ChatGateway } from './chat.gateway.js';
 import { MessageChangesGateway } from './message-changes.gateway.js';
 import { MessagesController } from './messages.controller.js';
@@ -22,9 +21,9 @@ import { RoomsService } from '../rooms/rooms.service.js';
     MessageSearchService,
     MessageRateLimiter,
     RoomHistory,
-    ChangeBroadcast,
     ChatGateway,
     MessageChangesGateway,
   ],
+  exports: [RoomsService],
 })
 export class ChatModule {}

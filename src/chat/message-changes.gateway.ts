@@ -8,8 +8,8 @@ import type { ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import type { AppliedChange } from '../rooms/message-changes.js';
+import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { MessageChangesService } from '../rooms/message-changes.service.js';
-import { ChangeBroadcast } from './change-broadcast.js';
 import { assertJoined } from './joined.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 
@@ -26,7 +26,7 @@ export class MessageChangesGateway {
   constructor(
     private readonly changes: MessageChangesService,
     private readonly limiter: MessageRateLimiter,
-    private readonly broadcast: ChangeBroadcast,
+    private readonly broadcast: RoomBroadcast,
   ) {}
 
   @SubscribeMessage('message:edit')
@@ -63,7 +63,7 @@ export class MessageChangesGateway {
   }
 
   private done(socket: ChatSocket, { message, changed }: AppliedChange) {
-    if (changed) this.broadcast.announce(message, socket);
+    if (changed) this.broadcast.change(message, socket);
     return { ok: true, message };
   }
 }

@@ -5,10 +5,10 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { EditMessageSchema, MessagePathSchema } from '../protocol/message-http.js';
 import type { EditMessageInput } from '../protocol/message-http.js';
 import type { Message } from '../protocol/models.js';
+import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import type { AppliedChange } from '../rooms/message-changes.js';
 import { MessageChangesService } from '../rooms/message-changes.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import { ChangeBroadcast } from './change-broadcast.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 
 /** The HTTP forms of `message:edit` and `message:delete`, for a room the user can see. */
@@ -19,7 +19,7 @@ export class MessagesController {
     private readonly rooms: RoomsService,
     private readonly changes: MessageChangesService,
     private readonly limiter: MessageRateLimiter,
-    private readonly broadcast: ChangeBroadcast,
+    private readonly broadcast: RoomBroadcast,
   ) {}
 
   @Patch()
@@ -47,7 +47,7 @@ export class MessagesController {
   }
 
   private done({ message, changed }: AppliedChange): { message: Message } {
-    if (changed) this.broadcast.announce(message);
+    if (changed) this.broadcast.change(message);
     return { message };
   }
 }

@@ -1,20 +1,9 @@
 import { z } from 'zod';
+import { IdSchema, MessageTextSchema } from './fields.js';
 import { LIMITS } from './limits.js';
 import { MessageIdSchema, MessageSchema } from './models.js';
 
 /** Editing, deleting and reacting to messages: payloads and server events of `/chat`. */
-
-const IdSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
-
-/** Validated like a new message's text. */
-export const MessageTextSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`);
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** The code points an emoji is built of: pictographs, skin tones, flags, ZWJ, VS16, keycaps, tags. */

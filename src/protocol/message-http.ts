@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { MessageTextSchema } from './message-changes.js';
+import { MessageTextSchema } from './fields.js';
 import { MessageIdSchema, MessageSchema } from './models.js';
 
 /** HTTP bodies and queries of editing, deleting and searching messages. */
@@ -39,7 +39,6 @@ export const SearchQuerySchema = z.strictObject({
   limit: pageNumber(LIMITS.searchPageMax, LIMITS.searchPageDefault),
 });
 
-export const MessageResponseSchema = z.object({ message: MessageSchema });
 /** Best match first; `nextCursor` is null on the last page (or at `LIMITS.searchDepthMax`). */
 export const SearchResponseSchema = z.object({
   results: z.array(MessageSchema),

@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { apiErrorOf, byStatus, RetryAfterSchema, type ApiError, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
 import { MESSAGE_CHANGE_EVENTS, MESSAGE_CHANGE_SERVER_EVENTS } from './message-changes.js';
+import { IdSchema, MessageTextSchema } from './fields.js';
 import { MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
 
-const IdSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
+// The fields message changes share with sends live apart, so that both files can import them.
+export { IdSchema, MessageTextSchema } from './fields.js';
 
 const sinceAlone = (p: { since?: string; after?: string; before?: string }) =>
   p.since === undefined || (p.after === undefined && p.before === undefined);
@@ -29,11 +28,7 @@ export const RoomJoinSchema = z
 
 export const MessageSendSchema = z.strictObject({
   roomId: IdSchema,
-  text: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`),
+  text: MessageTextSchema,
   /** Chosen by the client, unique per author: sending it again returns the stored message. */
   clientMsgId: IdSchema,
 });
@@ -54,7 +49,7 @@ export const MessagesFetchSchema = z
   })
   .refine(sinceAlone, SINCE_ALONE);
 
-export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked'] as const;
+export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked', 'disabled'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /**

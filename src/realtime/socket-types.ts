@@ -14,8 +14,11 @@ export interface SocketData {
 
 /** Between instances, through the cluster adapter: a revocation each instance applies to its own sockets. */
 export const REVOKED_EVENT = 'session:revoked';
+/** Between instances: each reports its own sockets (`ClusterCensus`). */
+export const CENSUS_EVENT = 'instance:census';
 type InterServerEvents = {
   [REVOKED_EVENT]: (revocation: unknown, confirm: (applied: boolean) => void) => void;
+  [CENSUS_EVENT]: (query: unknown, answer: (report: unknown) => void) => void;
 };
 
 export type ChatNamespace = Namespace<

@@ -52,6 +52,8 @@ export const MIGRATIONS: readonly string[] = [
   // The cap on rooms per owner counts them; GET /rooms pages by (created_at, id).
   `CREATE INDEX rooms_by_owner ON rooms (owner_id);
    CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
+  // An operator disables an account through the server API.
+  `ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));`,
   // Messages that change (edits, tombstones, reactions) and the room change position `rev`: NULL
   // until the first change, when it takes a fresh value of the message id sequence (see
   // `sqlite-message-changes.ts`); a message's position is coalesce(rev, seq). The full-text index

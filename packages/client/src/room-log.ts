@@ -67,7 +67,7 @@ export class RoomLog {
   }
 
   /**
-   * Where a re-join by id catches up from (servers before protocol 1.2, which give no position): a
+   * Where a re-join by id catches up from (servers before protocol 1.3, which give no position): a
    * window behind the newest message seen, because live events relayed between instances can
    * arrive out of id order. The overlap comes back and `add` drops it.
    */

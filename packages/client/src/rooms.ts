@@ -182,7 +182,7 @@ export class Rooms {
 
   private async rejoin(roomId: string, room: Tracked): Promise<void> {
     try {
-      // Servers before protocol 1.2 give no position: catch up on new messages by id.
+      // Servers before protocol 1.3 give no position: catch up on new messages by id.
       const cursor = room.log.position ? { since: room.log.position } : { after: room.log.catchUpFrom };
       const result = await this.joinOnce(roomId, room, cursor);
       if (result.reset) {

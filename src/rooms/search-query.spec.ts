@@ -1,7 +1,7 @@
 import { LIMITS } from '../protocol/limits.js';
 import { parseSearchQuery, toFts5Query, toMongoTextSearch } from './search-query.js';
 
-describe(parseSearchQuery.name, () => {
+describe('parseSearchQuery', () => {
   it.each([
     ['plain words', 'hello  world', [['hello'], ['world']]],
     ['a phrase and a word', '"big cat" dog', [['big', 'cat'], ['dog']]],

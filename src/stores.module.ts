@@ -2,13 +2,19 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { MongoTicketStore } from './credentials/mongo-ticket-store.js';
 import { SqliteTicketStore } from './credentials/sqlite-ticket-store.js';
 import { TICKET_STORE } from './credentials/ticket-store.js';
+import { MESSAGE_CHANGES } from './rooms/message-changes.js';
+import { MESSAGE_SEARCH } from './rooms/message-search.js';
 import { MESSAGE_STORE } from './rooms/message-store.js';
+import { MongoMessageChanges } from './rooms/mongo-message-changes.js';
+import { MongoMessageSearch } from './rooms/mongo-message-search.js';
 import { MongoMessageStore } from './rooms/mongo-message-store.js';
 import { MongoRoomStore } from './rooms/mongo-room-store.js';
 import { MongoReadStateStore } from './rooms/mongo-read-state-store.js';
 import { READ_STATE_STORE } from './rooms/read-state-store.js';
 import { ROOM_STORE } from './rooms/room-store.js';
 import { SqliteReadStateStore } from './rooms/sqlite-read-state-store.js';
+import { SqliteMessageChanges } from './rooms/sqlite-message-changes.js';
+import { SqliteMessageSearch } from './rooms/sqlite-message-search.js';
 import { SqliteMessageStore } from './rooms/sqlite-message-store.js';
 import { SqliteRoomStore } from './rooms/sqlite-room-store.js';
 import type { AppConfig } from './config/config.js';
@@ -26,6 +32,8 @@ const PORTS = [
   { token: USER_STORE, sqlite: SqliteUserStore, mongo: MongoUserStore },
   { token: ROOM_STORE, sqlite: SqliteRoomStore, mongo: MongoRoomStore },
   { token: MESSAGE_STORE, sqlite: SqliteMessageStore, mongo: MongoMessageStore },
+  { token: MESSAGE_CHANGES, sqlite: SqliteMessageChanges, mongo: MongoMessageChanges },
+  { token: MESSAGE_SEARCH, sqlite: SqliteMessageSearch, mongo: MongoMessageSearch },
   { token: REVOKED_SESSIONS, sqlite: SqliteRevokedSessionStore, mongo: MongoRevokedSessionStore },
   { token: TICKET_STORE, sqlite: SqliteTicketStore, mongo: MongoTicketStore },
   { token: READ_STATE_STORE, sqlite: SqliteReadStateStore, mongo: MongoReadStateStore },

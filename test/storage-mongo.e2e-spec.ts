@@ -15,6 +15,10 @@ import { ensureAdapterCollection } from '../src/storage/mongo/mongo-adapter-coll
 import { connectMongo, REPLICA_SET_REQUIRED } from '../src/storage/mongo/mongo-connection.js';
 import { ensureMongoIndexes } from '../src/storage/mongo/mongo-indexes.js';
 import { MongoUserStore } from '../src/users/mongo-user-store.js';
+import { MongoMessageChanges } from '../src/rooms/mongo-message-changes.js';
+import { MongoMessageSearch } from '../src/rooms/mongo-message-search.js';
+import { describeMessageChangesContract } from './contracts/message-changes.contract.js';
+import { describeMessageSearchContract } from './contracts/message-search.contract.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRevokedSessionsContract } from './contracts/revoked-session-store.contract.js';
 import { describeReadStateStoreContract } from './contracts/read-state-store.contract.js';
@@ -70,6 +74,17 @@ describe.skipIf(!url)('Mongo stores', () => {
       rooms: new MongoRoomStore(db),
     };
   });
+  const mongoMessageStores = async () => {
+    const db = await freshDb();
+    return {
+      changes: new MongoMessageChanges(db),
+      search: new MongoMessageSearch(db),
+      messages: new MongoMessageStore(db),
+      rooms: new MongoRoomStore(db),
+    };
+  };
+  describeMessageChangesContract('mongo', mongoMessageStores);
+  describeMessageSearchContract('mongo', mongoMessageStores);
   describeRevokedSessionsContract('mongo', async () => new MongoRevokedSessionStore(await freshDb()));
   {
     let ticketsDb: Db | undefined;

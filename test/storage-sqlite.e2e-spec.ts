@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { SqliteMessageChanges } from '../src/rooms/sqlite-message-changes.js';
+import { SqliteMessageSearch } from '../src/rooms/sqlite-message-search.js';
 import { SqliteMessageStore } from '../src/rooms/sqlite-message-store.js';
 import { SqliteTicketStore } from '../src/credentials/sqlite-ticket-store.js';
 import { SqliteReadStateStore } from '../src/rooms/sqlite-read-state-store.js';
@@ -7,6 +9,8 @@ import { SqliteRoomStore } from '../src/rooms/sqlite-room-store.js';
 import { SqliteRevokedSessionStore } from '../src/session/sqlite-revoked-session-store.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { SqliteUserStore } from '../src/users/sqlite-user-store.js';
+import { describeMessageChangesContract } from './contracts/message-changes.contract.js';
+import { describeMessageSearchContract } from './contracts/message-search.contract.js';
 import { describeMessageStoreContract } from './contracts/message-store.contract.js';
 import { describeRevokedSessionsContract } from './contracts/revoked-session-store.contract.js';
 import { describeReadStateStoreContract } from './contracts/read-state-store.contract.js';
@@ -98,6 +102,18 @@ describeReadStateStoreContract('sqlite', async () => {
     rooms: new SqliteRoomStore(db),
   };
 });
+
+const sqliteMessageStores = () => {
+  const db = openSqlite(tempDir());
+  return {
+    changes: new SqliteMessageChanges(db),
+    search: new SqliteMessageSearch(db),
+    messages: new SqliteMessageStore(db),
+    rooms: new SqliteRoomStore(db),
+  };
+};
+describeMessageChangesContract('sqlite', async () => sqliteMessageStores());
+describeMessageSearchContract('sqlite', async () => sqliteMessageStores());
 
 describeRevokedSessionsContract('sqlite', async () => new SqliteRevokedSessionStore(openSqlite(tempDir())));
 

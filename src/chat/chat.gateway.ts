@@ -6,9 +6,8 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { AppException } from '../common/errors.js';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
-import { CHAT_NAMESPACE, LIMITS } from '../protocol/limits.js';
+import { CHAT_NAMESPACE } from '../protocol/limits.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from '../protocol/socket.js';
 import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
@@ -17,13 +16,13 @@ import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
-import type { MessageQuery } from '../rooms/message-store.js';
 import { ConversationsService } from '../rooms/conversations.service.js';
 import { Mentions } from '../rooms/mentions.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import { catchUp, historyPage } from './history-budget.js';
+import { assertJoined } from './joined.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomFanout } from './room-fanout.js';
+import { RoomHistory } from './room-history.js';
 
 /**
  * Thin. Each event: `WsAuthGuard` (the credential has not expired), validate, authorize, call the
@@ -44,6 +43,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly mentions: Mentions,
     private readonly conversations: ConversationsService,
     private readonly fanout: RoomFanout,
+    private readonly history: RoomHistory,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -52,16 +52,14 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
 
   @SubscribeMessage('room:join')
   async join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    const { roomId, after } = parseOrThrow(RoomJoinSchema, payload);
+    const { roomId, ...cursor } = parseOrThrow(RoomJoinSchema, payload);
     const room = await this.conversations.present(
       await this.rooms.getVisible(roomId, socket.data.user.id),
       socket.data.user.id,
     );
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
     const online = await this.presence.join(socket, roomId);
-    const read = (query: MessageQuery) => this.rooms.history(roomId, query);
-    const page = after ? await catchUp(read, after) : await historyPage(read, { limit: LIMITS.joinLatest });
-    return { ok: true, room, ...page, online };
+    return { ok: true, room, ...(await this.history.join(roomId, cursor)), online };
   }
 
   @SubscribeMessage('room:leave')
@@ -74,7 +72,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   @SubscribeMessage('message:send')
   async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, text, clientMsgId } = parseOrThrow(MessageSendSchema, payload);
-    this.assertJoined(socket, roomId);
+    assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
     if (created) {
@@ -87,26 +85,22 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   @SubscribeMessage('messages:fetch')
   async fetch(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId, ...query } = parseOrThrow(MessagesFetchSchema, payload);
-    this.assertJoined(socket, roomId);
-    return { ok: true, ...(await historyPage((q) => this.rooms.history(roomId, q), query)) };
+    assertJoined(socket, roomId);
+    return { ok: true, ...(await this.history.fetch(roomId, query)) };
   }
 
   @SubscribeMessage('presence:list')
   async list(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId } = parseOrThrow(RoomRefSchema, payload);
-    this.assertJoined(socket, roomId);
+    assertJoined(socket, roomId);
     return { ok: true, online: await this.presence.online(socket, roomId) };
   }
 
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     const { roomId } = parseOrThrow(RoomRefSchema, payload);
-    this.assertJoined(socket, roomId);
+    assertJoined(socket, roomId);
     socket.to(chatRoom(roomId)).volatile.emit('typing', { roomId, user: socket.data.user });
     return { ok: true };
-  }
-
-  private assertJoined(socket: ChatSocket, roomId: string): void {
-    if (!socket.rooms.has(chatRoom(roomId))) throw new AppException('FORBIDDEN', 'Join the room first');
   }
 }

@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { MessageChangesService } from '../rooms/message-changes.service.js';
+import { MessageSearchService } from '../rooms/message-search.service.js';
 import { ChatGateway } from './chat.gateway.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsGateway } from './conversations.gateway.js';
 import { RoomFanout } from './room-fanout.js';
+import { MessageChangesGateway } from './message-changes.gateway.js';
+import { MessagesController } from './messages.controller.js';
+import { RoomHistory } from './room-history.js';
+import { SearchController } from './search.controller.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomsController } from './rooms.controller.js';
 import { ConversationLimits } from '../rooms/conversation-limits.js';
@@ -15,7 +21,7 @@ import { RoomsService } from '../rooms/rooms.service.js';
 
 @Module({
   imports: [AuthModule, RealtimeModule],
-  controllers: [RoomsController, ConversationsController],
+  controllers: [RoomsController, ConversationsController, MessagesController, SearchController],
   providers: [
     RoomsService,
     MessageRateLimiter,
@@ -26,6 +32,10 @@ import { RoomsService } from '../rooms/rooms.service.js';
     Mentions,
     RoomFanout,
     ConversationsGateway,
+    MessageChangesService,
+    MessageSearchService,
+    RoomHistory,
+    MessageChangesGateway,
   ],
   exports: [RoomsService],
 })

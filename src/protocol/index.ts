@@ -3,6 +3,8 @@ export * from './errors.js';
 export * from './health.js';
 export * from './http.js';
 export * from './limits.js';
+export * from './message-changes.js';
+export * from './message-http.js';
 export * from './models.js';
 export * from './routes.js';
 export * from './socket.js';

@@ -46,6 +46,19 @@ export const LIMITS = {
   /** `GET /rooms/:id/members`: default and largest page. */
   membersPageDefault: 100,
   membersPageMax: 200,
+  /** Distinct emoji one message may carry; another one is `LIMIT_REACHED`. */
+  reactionEmojiMax: 20,
+  /** Users a reaction names (its `count` is exact). */
+  reactionUsersShown: 20,
+  /** UTF-16 code units of one emoji (the longest ZWJ sequences and tag flags fit). */
+  emojiMax: 32,
+  /** Characters of a search query, and the words and phrases it may hold. */
+  searchQueryMax: 200,
+  searchTermsMax: 16,
+  /** `GET /search`: default and largest page, and how deep its pages go. */
+  searchPageDefault: 20,
+  searchPageMax: 50,
+  searchDepthMax: 500,
 } as const;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { LIMITS, MESSAGE_ID_PATTERN } from './limits.js';
+import { MESSAGE_ID_PATTERN } from './limits.js';
 
-/** Room ids and `clientMsgId`s. */
-export const IdSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
+export { IdSchema } from './fields.js';
 
 /** Message ids: 16-digit zero-padded sequence numbers, so string order is creation order. */
 export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'must be a message id');
@@ -18,6 +14,14 @@ export const UserSchema = z.object({
   username: z.string(),
   /** Defaults to the username. */
   displayName: z.string(),
+});
+
+/** One emoji on a message: how many users reacted with it, and the first of them. */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number().int().min(1),
+  /** The first `LIMITS.reactionUsersShown` users who reacted with it, in the order they did. */
+  users: z.array(UserSchema),
 });
 
 /** `direct`: the conversation of two users (`dm:open`); like a private room, only they see it. */
@@ -54,6 +58,17 @@ export const MessageSchema = z.object({
   /** Chosen by the sender; unique per author, so a resend is recognised. */
   clientMsgId: z.string(),
   createdAt: TimestampSchema,
+  /**
+   * The room's change position of this message's latest change (its creation, an edit, the
+   * deletion, a reaction): a `since` cursor of the same form as ids. Equal to `id` until it changes.
+   */
+  rev: MessageIdSchema,
+  /** When the text was last edited; absent if never. */
+  editedAt: TimestampSchema.optional(),
+  /** A tombstone: the message was deleted; `text` is empty and it carries no reactions. */
+  deleted: z.literal(true).optional(),
+  /** Absent when there are none; at most `LIMITS.reactionEmojiMax` emoji, by their earliest standing reaction. */
+  reactions: z.array(ReactionSchema).optional(),
 });
 
 export type User = z.output<typeof UserSchema>;
@@ -61,3 +76,4 @@ export type RoomVisibility = z.output<typeof RoomVisibilitySchema>;
 export type Room = z.output<typeof RoomSchema>;
 export type RoomSummary = z.output<typeof RoomSummarySchema>;
 export type Message = z.output<typeof MessageSchema>;
+export type Reaction = z.output<typeof ReactionSchema>;

@@ -37,6 +37,12 @@ import {
   UserResponseSchema,
 } from './http.js';
 import { API_KEY_HEADER } from './limits.js';
+import {
+  EditMessageSchema,
+  MessagePathSchema,
+  SearchQuerySchema,
+  SearchResponseSchema,
+} from './message-http.js';
 
 /** How a route authenticates its caller. */
 export const ROUTE_AUTH = {
@@ -338,6 +344,37 @@ export const ROUTES = {
     body: MarkReadSchema,
     responses: { 200: ReadMarkerSchema },
     errors: ['NOT_FOUND', 'RATE_LIMITED'],
+  },
+  editMessage: {
+    method: 'PATCH',
+    path: '/rooms/{id}/messages/{messageId}',
+    summary:
+      'Edit one\u2019s own message, as `message:edit`: the room\u2019s sockets get `message:updated`. The same text again changes nothing.',
+    auth: 'sessionOrBearer',
+    params: MessagePathSchema,
+    body: EditMessageSchema,
+    responses: { 200: MessageResponseSchema },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+  },
+  deleteMessage: {
+    method: 'DELETE',
+    path: '/rooms/{id}/messages/{messageId}',
+    summary:
+      'Delete a message (its author, or the room\u2019s owner), as `message:delete`: it stays as a tombstone, the room\u2019s sockets get `message:deleted`.',
+    auth: 'sessionOrBearer',
+    params: MessagePathSchema,
+    responses: { 200: MessageResponseSchema },
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+  },
+  search: {
+    method: 'GET',
+    path: '/search',
+    summary:
+      'Full-text search over the messages the user can see (public rooms and their own private ones; never deleted text), best match first.',
+    auth: 'sessionOrBearer',
+    query: SearchQuerySchema,
+    responses: { 200: SearchResponseSchema },
+    errors: ['NOT_FOUND'],
   },
   health: {
     method: 'GET',

@@ -1,25 +1,31 @@
 import { z } from 'zod';
 import { apiErrorOf, byStatus, RetryAfterSchema, type ApiError, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
+import { MESSAGE_CHANGE_EVENTS, MESSAGE_CHANGE_SERVER_EVENTS } from './message-changes.js';
+import { IdSchema, MessageTextSchema } from './fields.js';
 import { CONVERSATION_CLIENT_EVENTS, CONVERSATION_SERVER_EVENTS } from './conversations.js';
-import { IdSchema, MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
+import { MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models.js';
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
 
-/** A message's text, as stored: trimmed, and not empty. */
-export const MessageTextSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`);
+// The fields message changes share with sends live apart, so that both files can import them.
+export { IdSchema, MessageTextSchema } from './fields.js';
+
+const sinceAlone = (p: { since?: string; after?: string; before?: string }) =>
+  p.since === undefined || (p.after === undefined && p.before === undefined);
+const SINCE_ALONE = { message: 'cannot be combined with after or before', path: ['since'] };
 
 export const RoomRefSchema = z.strictObject({ roomId: IdSchema });
 
-export const RoomJoinSchema = z.strictObject({
-  roomId: IdSchema,
-  /** Catch up from here: the messages after this id (up to `LIMITS.joinCatchUpMax`) instead of the latest. */
-  after: MessageIdSchema.optional(),
-});
+export const RoomJoinSchema = z
+  .strictObject({
+    roomId: IdSchema,
+    /** Catch up from here: the messages after this id (up to `LIMITS.joinCatchUpMax`) instead of the latest. */
+    after: MessageIdSchema.optional(),
+    /** Catch up from a `position`: every message created or changed since, in change order. */
+    since: MessageIdSchema.optional(),
+  })
+  .refine(sinceAlone, SINCE_ALONE);
 
 export const MessageSendSchema = z.strictObject({
   roomId: IdSchema,
@@ -28,17 +34,21 @@ export const MessageSendSchema = z.strictObject({
   clientMsgId: IdSchema,
 });
 
-export const MessagesFetchSchema = z.strictObject({
-  roomId: IdSchema,
-  after: MessageIdSchema.optional(),
-  before: MessageIdSchema.optional(),
-  limit: z
-    .number()
-    .int('must be a whole number')
-    .min(1)
-    .max(LIMITS.historyPageMax)
-    .default(LIMITS.historyPageDefault),
-});
+export const MessagesFetchSchema = z
+  .strictObject({
+    roomId: IdSchema,
+    after: MessageIdSchema.optional(),
+    /** Instead of `after`/`before`: the messages created or changed since this position, in change order. */
+    since: MessageIdSchema.optional(),
+    before: MessageIdSchema.optional(),
+    limit: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(LIMITS.historyPageMax)
+      .default(LIMITS.historyPageDefault),
+  })
+  .refine(sinceAlone, SINCE_ALONE);
 
 export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked', 'disabled'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
@@ -84,6 +94,15 @@ export const SessionEndedEventSchema = z.object({ reason: z.enum(SESSION_END_REA
 const TruncatedSchema = z.literal(true).optional();
 
 /**
+ * The room's change position this page brings the client up to: with `since`, the `rev` of its
+ * last message if it was cut, else the room's newest; without, the room's newest when it was read.
+ * Pass it as `since` to learn of everything after it.
+ */
+const PositionSchema = MessageIdSchema;
+/** `since` was past the room's newest position (a restored server): the page is the latest instead. */
+const ResetSchema = z.literal(true).optional();
+
+/**
  * Errors any event's ack may carry: a payload that fails its schema, a socket whose credential
  * expired (the guard runs first), too many events of this socket awaiting their acks
  * (`LIMITS.eventsInFlightMax`), a backing service out of reach, and the catch-all.
@@ -110,6 +129,8 @@ export const CLIENT_EVENTS = {
       room: RoomSchema,
       messages: z.array(MessageSchema),
       truncated: TruncatedSchema,
+      position: PositionSchema,
+      reset: ResetSchema,
       online: z.array(UserSchema),
     }),
     errors: ['NOT_FOUND'],
@@ -130,7 +151,12 @@ export const CLIENT_EVENTS = {
   'messages:fetch': {
     summary: 'A page of a joined room\u2019s history, oldest first.',
     payload: MessagesFetchSchema,
-    result: z.object({ messages: z.array(MessageSchema), truncated: TruncatedSchema }),
+    result: z.object({
+      messages: z.array(MessageSchema),
+      truncated: TruncatedSchema,
+      position: PositionSchema.optional(),
+      reset: ResetSchema,
+    }),
     errors: ['FORBIDDEN'],
   },
   'presence:list': {
@@ -146,6 +172,7 @@ export const CLIENT_EVENTS = {
     errors: ['FORBIDDEN'],
   },
   ...CONVERSATION_CLIENT_EVENTS,
+  ...MESSAGE_CHANGE_EVENTS,
 } as const satisfies Record<
   string,
   { summary: string; payload: z.ZodType; result: z.ZodObject; errors: readonly ErrorCode[] }
@@ -167,6 +194,7 @@ export const SERVER_EVENTS = {
     payload: SessionEndedEventSchema,
   },
   ...CONVERSATION_SERVER_EVENTS,
+  ...MESSAGE_CHANGE_SERVER_EVENTS,
 } as const satisfies Record<string, { summary: string; payload: z.ZodType }>;
 
 type ClientEvents = typeof CLIENT_EVENTS;

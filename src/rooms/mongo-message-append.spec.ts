@@ -62,7 +62,12 @@ describe('appendInCommitOrder', () => {
     expect(calls).toEqual(['begin', 'lock r1', 'id 42', 'insert 0000000000000042', 'commit']);
     expect(result).toEqual({
       created: true,
-      message: { id: '0000000000000042', ...newMessage, createdAt: '2026-01-02T03:04:05.000Z' },
+      message: {
+        id: '0000000000000042',
+        ...newMessage,
+        createdAt: '2026-01-02T03:04:05.000Z',
+        rev: '0000000000000042',
+      },
     });
   });
 

@@ -66,13 +66,15 @@ export async function appendInCommitOrder(
     try {
       const stored = await operations.transaction(async (tx) => {
         await tx.lockRoom(message.roomId);
+        const id = formatMessageId(await tx.nextId());
         const document: Message = {
-          id: formatMessageId(await tx.nextId()),
+          id,
           roomId: message.roomId,
           author: toPublicUser(message.author),
           text: message.text,
           clientMsgId: message.clientMsgId,
           createdAt: now().toISOString(),
+          rev: id,
         };
         await tx.insert(document);
         return document;

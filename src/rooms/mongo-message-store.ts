@@ -13,7 +13,7 @@ import {
   type AppendOperations,
 } from './mongo-message-append.js';
 
-type MessageDocument = Omit<Message, 'id'> & { _id: string };
+export type MessageDocument = Omit<Message, 'id'> & { _id: string };
 
 interface RoomLockDocument {
   _id: string;
@@ -24,13 +24,29 @@ interface RoomLockDocument {
 /** The counter of message ids, in the counters collection. */
 const MESSAGE_COUNTER = MONGO_COLLECTIONS.messages;
 
-const toMessage = ({ _id, roomId, author, text, clientMsgId, createdAt }: MessageDocument): Message => ({
+export const toMessage = ({
+  _id,
+  roomId,
+  author,
+  text,
+  clientMsgId,
+  createdAt,
+  rev,
+  editedAt,
+  deleted,
+  reactions,
+}: MessageDocument): Message => ({
   id: _id,
   roomId,
   author: toPublicUser(author),
   text,
   clientMsgId,
   createdAt,
+  // Messages stored before changes existed have no rev until `onModuleInit` gives them one.
+  rev: rev ?? _id,
+  ...(editedAt && { editedAt }),
+  ...(deleted && { deleted }),
+  ...(reactions?.length && { reactions }),
 });
 
 const toDocument = ({ id, ...rest }: Message): MessageDocument => ({ _id: id, ...rest });
@@ -57,6 +73,23 @@ export class MongoMessageStore implements MessageStore, OnModuleInit {
   /** At boot: a database restored from a backup may hold ids its counter has not reached. */
   async onModuleInit(): Promise<void> {
     await this.raiseCounter();
+    await this.backfillRevs();
+  }
+
+  /** Messages stored before changes existed take their id as their `rev`, so catch-up finds them. */
+  private async backfillRevs(): Promise<void> {
+    for (;;) {
+      const batch = await this.messages
+        .find({ rev: { $exists: false } }, { projection: { _id: 1 } })
+        .limit(500)
+        .toArray();
+      if (batch.length === 0) return;
+      await this.messages.bulkWrite(
+        batch.map(({ _id }) => ({
+          updateOne: { filter: { _id, rev: { $exists: false } }, update: { $set: { rev: _id } } },
+        })),
+      );
+    }
   }
 
   append(message: NewMessage): Promise<{ message: Message; created: boolean }> {

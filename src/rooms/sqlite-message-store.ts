@@ -1,27 +1,8 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import type { Message } from '../protocol/models.js';
-import { formatMessageId, parseMessageId } from './message-id.js';
+import { parseMessageId } from './message-id.js';
 import type { MessageQuery, MessageStore, NewMessage } from './message-store.js';
-
-interface MessageRow {
-  seq: number;
-  room_id: string;
-  author_id: string;
-  author_name: string;
-  author_display: string;
-  text: string;
-  client_msg_id: string;
-  created_at: string;
-}
-
-const fromRow = (row: MessageRow): Message => ({
-  id: formatMessageId(row.seq),
-  roomId: row.room_id,
-  author: { id: row.author_id, username: row.author_name, displayName: row.author_display },
-  text: row.text,
-  clientMsgId: row.client_msg_id,
-  createdAt: row.created_at,
-});
+import { messageFromRow as fromRow, type MessageRow } from './sqlite-message-row.js';
 
 export class SqliteMessageStore implements MessageStore {
   private readonly insert;

@@ -77,4 +77,35 @@ export const MIGRATIONS: readonly string[] = [
      seq      INTEGER NOT NULL,
      PRIMARY KEY (user_id, room_id, seq)
    ) STRICT, WITHOUT ROWID;`,
+  // Messages that change (edits, tombstones, reactions) and the room change position `rev`: NULL
+  // until the first change, when it takes a fresh value of the message id sequence (see
+  // `sqlite-message-changes.ts`); a message's position is coalesce(rev, seq). The full-text index
+  // follows `text` through triggers, so whatever writes messages keeps it in sync.
+  `ALTER TABLE messages ADD COLUMN rev INTEGER;
+   ALTER TABLE messages ADD COLUMN edited_at TEXT;
+   ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+   CREATE INDEX messages_by_room_rev ON messages (room_id, coalesce(rev, seq));
+   CREATE TABLE message_reactions (
+     message_seq  INTEGER NOT NULL REFERENCES messages(seq) ON DELETE CASCADE,
+     emoji        TEXT NOT NULL,
+     user_id      TEXT NOT NULL,
+     user_name    TEXT NOT NULL,
+     user_display TEXT NOT NULL,
+     UNIQUE (message_seq, emoji, user_id)
+   ) STRICT;
+   CREATE VIRTUAL TABLE messages_fts USING fts5(
+     text, content = 'messages', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+   );
+   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+   END;
+   CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+   END;
+   CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+     INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+   END;
+   INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');`,
 ];

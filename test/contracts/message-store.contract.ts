@@ -36,6 +36,7 @@ export function describeMessageStoreContract(
         text: 'hello',
         clientMsgId: 'c-1',
         createdAt: expect.stringMatching(/Z$/),
+        rev: message.id,
       });
       expect(await messages.list(roomId, { limit: 10 })).toEqual([message]);
     });

@@ -50,10 +50,14 @@ describe('MongoDB setup at boot', () => {
     it('creates every index, also when processes boot together', async () => {
       await Promise.all([ensureMongoIndexes(db), ensureMongoIndexes(db)]);
       const names = (await db.collection('messages').indexes()).map((index) => index.name);
-      expect(new Set(names)).toEqual(new Set(['_id_', 'author_client_msg', 'by_room']));
+      expect(new Set(names)).toEqual(
+        new Set(['_id_', 'author_client_msg', 'by_room', 'by_room_rev', 'text_search']),
+      );
       // Transactions write to these; they exist before the first one.
       const created = fake.received.filter((c) => c.name === 'create').map((c) => c.command.create);
-      expect(new Set(created)).toEqual(new Set(['message_room_locks', 'counters', 'room_owners']));
+      expect(new Set(created)).toEqual(
+        new Set(['message_room_locks', 'counters', 'room_owners', 'message_reactions']),
+      );
     });
 
     it('keeps an index someone made on the same key with another name, with a warning', async () => {

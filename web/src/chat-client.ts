@@ -10,6 +10,7 @@ import {
   type TetherClient,
   type User,
 } from '@tether/client';
+import { applyDelete, applyUpdate } from './message-changes.js';
 
 const TYPING_SHOW_MS = 3_000;
 const TYPING_EMIT_EVERY_MS = 2_000;
@@ -79,9 +80,16 @@ export class ChatClient {
       }
       this.merge(state, [message], true);
     });
-    tether.on('room', ({ roomId, online, error }) => {
+    tether.on('update', (message) => this.apply(message.roomId, (state) => applyUpdate(state, message)));
+    tether.on('delete', (event) => this.apply(event.roomId, (state) => applyDelete(state, event)));
+    tether.on('room', ({ roomId, online, error, reset }) => {
       const state = this.rooms.get(roomId);
       if (!state) return;
+      // The server could not catch up from where this tab was: show its latest page instead.
+      if (reset) {
+        state.messages = [...reset.messages];
+        state.hasOlder = true;
+      }
       state.error = error ? errorText(error) : undefined;
       state.joined = !error;
       if (online) state.online = new Map(online.map((u) => [u.id, u]));
@@ -203,6 +211,44 @@ export class ChatClient {
       state.loadingOlder = false;
       this.changed(roomId);
     }
+  }
+
+  /** Edits, deletes or reacts; the screen shows the result at once (errors are the caller's). */
+  async edit(roomId: string, messageId: string, text: string): Promise<void> {
+    this.settle(await this.tether.edit(roomId, messageId, text));
+  }
+
+  async remove(roomId: string, messageId: string): Promise<void> {
+    this.settle(await this.tether.deleteMessage(roomId, messageId));
+  }
+
+  async react(roomId: string, messageId: string, emoji: string, remove: boolean): Promise<void> {
+    this.settle(await this.tether.react(roomId, messageId, emoji, { remove }));
+  }
+
+  /** Makes sure a message (a search result) is loaded: the page from it on, merged into the room. */
+  async reveal(roomId: string, messageId: string): Promise<void> {
+    const state = this.rooms.get(roomId);
+    if (!state || state.messages.some((m) => m.id === messageId)) return;
+    const before = String(BigInt(messageId) - 1n).padStart(messageId.length, '0');
+    const { messages } = await this.tether.request('roomMessages', {
+      params: { id: roomId },
+      query: { after: before, limit: LIMITS.historyPageDefault },
+    });
+    this.merge(state, messages, false);
+  }
+
+  private settle(message: Message): void {
+    this.apply(message.roomId, (state) =>
+      message.deleted
+        ? applyDelete(state, { roomId: message.roomId, messageId: message.id, rev: message.rev })
+        : applyUpdate(state, message),
+    );
+  }
+
+  private apply(roomId: string, change: (state: RoomState) => boolean): void {
+    const state = this.rooms.get(roomId);
+    if (state && change(state)) this.changed(roomId);
   }
 
   private transmit(state: RoomState, pending: PendingMessage): void {

@@ -8,6 +8,9 @@ import { MemberPanel } from './member-panel.js';
 import { Notifications } from './notifications.js';
 import { ReadTracker } from './read-tracker.js';
 import { roomLabel, RoomList } from './room-list.js';
+import { MessageActions } from './message-actions.js';
+import { messageRow } from './message-row.js';
+import { SearchView } from './search-view.js';
 
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 48;
@@ -40,8 +43,16 @@ export class ChatView {
   private drafts?: Drafts;
   private activeId?: string;
   private keepBottomOffset = false;
+  private readonly actions = new MessageActions(
+    () => ({ client: this.client, roomId: this.activeId }),
+    this.list,
+  );
 
   constructor(private readonly onSessionLost: (notice: string) => void) {
+    new SearchView(
+      (roomId) => this.roomList.get(roomId)?.name ?? roomId,
+      (roomId, messageId) => this.openAt(roomId, messageId),
+    );
     this.composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.sendCurrent();
@@ -173,9 +184,27 @@ export class ChatView {
     }
   }
 
+  /** A search result: its room, scrolled to and highlighting that message. */
+  private async openAt(roomId: string, messageId: string): Promise<void> {
+    if (this.activeId !== roomId) await this.openRoom(roomId);
+    try {
+      await this.client?.reveal(roomId, messageId);
+    } catch (error) {
+      this.failed(error, this.roomMeta);
+    }
+    const row = this.list.querySelector<HTMLLIElement>(`li[data-id="${CSS.escape(messageId)}"]`);
+    if (!row) return;
+    for (const old of this.list.querySelectorAll('.highlight')) old.classList.remove('highlight');
+    row.classList.add('highlight');
+    row.tabIndex = -1;
+    row.scrollIntoView({ block: 'center' });
+    row.focus();
+  }
+
   private async openRoom(roomId: string): Promise<void> {
     const room = this.roomList.get(roomId);
     if (!room || !this.client) return;
+    this.actions.reset();
     this.activeId = roomId;
     this.rows.clear();
     this.list.replaceChildren();
@@ -246,7 +275,7 @@ export class ChatView {
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
 
     const wanted = this.reads.withDivider([
-      ...state.messages.map((m) => this.confirmedRow(m, me)),
+      ...state.messages.map((m) => this.confirmedRow(m, me, room.ownerId)),
       ...[...state.pending.values()].map((p) => this.pendingRow(p, me)),
     ]);
     wanted.forEach((row, index) => {
@@ -292,13 +321,11 @@ export class ChatView {
     );
   }
 
-  private confirmedRow(message: Message, me: User): HTMLLIElement {
+  private confirmedRow(message: Message, me: User, ownerId: string): HTMLLIElement {
     const key = `${message.author.id}:${message.clientMsgId}`;
     let row = this.rows.get(key);
-    if (!row || row.dataset.state !== 'sent') {
-      const fresh = this.row(key, message.author, message.text, message.createdAt, me);
-      fresh.dataset.state = 'sent';
-      fresh.dataset.id = message.id;
+    if (!row || row.dataset.state !== 'sent' || row.dataset.rev !== message.rev) {
+      const fresh = messageRow(message, me, ownerId, key);
       row?.replaceWith(fresh);
       row = fresh;
       this.rows.set(key, row);
@@ -362,6 +389,7 @@ export class ChatView {
       return;
     }
     say(this.composerError, '');
+    if (this.actions.submit(text)) return;
     this.text.value = '';
     this.drafts?.set(this.activeId, '');
     this.client.send(this.activeId, text);

@@ -14,6 +14,7 @@ import {
   type ClientToServerEvents,
   type ConnectErrorCode,
   type Message,
+  type MessageDeletedEvent,
   type PayloadOf,
   type ResultOf,
   type Room,
@@ -46,6 +47,13 @@ export type TetherEvents = Omit<ServerToClientEvents, 'session:ended'> & {
   'session:ended': (end: SessionEnd) => void;
   /** Every message of a joined room once, after what `join` returned: live, caught up, or another tab's. */
   message: (message: Message) => void;
+  /**
+   * A message handed over before changed (edited, reactions), once per change: live, caught up
+   * after a reconnect, or made in another tab. Not for this client's own changes (their promise has it).
+   */
+  update: (message: Message) => void;
+  /** A message handed over before was deleted (it is a tombstone now), once. */
+  delete: (event: MessageDeletedEvent) => void;
   /** A room was (re-)joined, with who is online; or re-joining failed (`error`), and it was dropped. */
   room: (update: RoomUpdate) => void;
 };
@@ -118,6 +126,8 @@ export class TetherClient extends Emitter<TetherEvents> {
     this.rooms = new Rooms({
       ack: (event, payload) => this.emit(event, payload),
       message: (message) => this.dispatch('message', message),
+      update: (message) => this.dispatch('update', message),
+      deleted: (event) => this.dispatch('delete', event),
       room: (update) => this.dispatch('room', update),
     });
   }
@@ -257,6 +267,41 @@ export class TetherClient extends Emitter<TetherEvents> {
     return this.rooms.send({ roomId, text, clientMsgId: options.clientMsgId ?? newClientMsgId() });
   }
 
+  /** Edits one's own message (the author only). */
+  edit(roomId: string, messageId: string, text: string): Promise<Message> {
+    return this.change('message:edit', { roomId, messageId, text });
+  }
+
+  /** Deletes a message (its author, or the room's owner): it stays as a tombstone. */
+  deleteMessage(roomId: string, messageId: string): Promise<Message> {
+    return this.change('message:delete', { roomId, messageId });
+  }
+
+  /** Adds (or, with `remove`, takes back) this user's reaction with one emoji. */
+  react(
+    roomId: string,
+    messageId: string,
+    emoji: string,
+    options: { remove?: boolean } = {},
+  ): Promise<Message> {
+    return this.change(options.remove ? 'reaction:remove' : 'reaction:add', { roomId, messageId, emoji });
+  }
+
+  /** `GET /search`: the messages matching `q` that this user can see, best match first. */
+  search(q: string, options: { roomId?: string; before?: string; cursor?: string; limit?: number } = {}) {
+    return this.http.call('search', { query: { q, ...options } });
+  }
+
+  /** Changes are idempotent, so one that got no ack may simply be made again. */
+  private async change<E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(
+    event: E,
+    payload: PayloadOf<E>,
+  ): Promise<Message> {
+    const { message } = (await this.emit(event, payload)) as { message: Message };
+    this.rooms.changed(message);
+    return message;
+  }
+
   private createSocket(): TetherSocket {
     const mode = this.options.auth ?? 'cookie';
     const socket: TetherSocket = io(`${this.options.baseUrl ?? ''}${CHAT_NAMESPACE}`, {
@@ -278,6 +323,8 @@ export class TetherClient extends Emitter<TetherEvents> {
       if (event === 'message:new') this.rooms.live(args[0] as Message);
       // Out of the room on the server already: re-joining it after a reconnect would only fail.
       if (event === 'room:removed') this.rooms.forget((args[0] as { roomId: string }).roomId);
+      if (event === 'message:updated') this.rooms.live((args[0] as { message: Message }).message);
+      if (event === 'message:deleted') this.rooms.liveDeleted(args[0] as MessageDeletedEvent);
       if (event !== 'session:ended') (this.dispatch as (e: string, ...a: unknown[]) => void)(event, ...args);
     });
     return socket;

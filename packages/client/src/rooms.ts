@@ -3,12 +3,13 @@ import {
   LIMITS,
   type ClientEventName,
   type Message,
+  type MessageDeletedEvent,
   type PayloadOf,
   type ResultOf,
   type Room,
   type User,
 } from './protocol.js';
-import { RoomLog } from './room-log.js';
+import { RoomLog, type Seen } from './room-log.js';
 
 /** A room re-joined after a reconnect (who is online now), or one that could not be (and was dropped). */
 export interface RoomUpdate {
@@ -16,13 +17,24 @@ export interface RoomUpdate {
   room?: Room;
   online?: User[];
   error?: TetherError;
+  /**
+   * The server could not catch up from where this client was (it is older than that position: a
+   * restored backup). Forget what you show of the room; `messages` is its latest page.
+   */
+  reset?: { messages: Message[] };
 }
 
 export interface RoomsDeps {
   ack<E extends ClientEventName>(event: E, payload: PayloadOf<E>): Promise<ResultOf<E>>;
   message(message: Message): void;
+  /** A message handed over before was edited or its reactions changed. */
+  update(message: Message): void;
+  deleted(event: MessageDeletedEvent): void;
   room(update: RoomUpdate): void;
 }
+
+/** What arrives live while a join is under way, applied once its history is in. */
+type Early = { message: Message } | { deleted: MessageDeletedEvent };
 
 interface Tracked {
   log: RoomLog;
@@ -32,7 +44,7 @@ interface Tracked {
   ready: boolean;
   /** A join is under way: live messages wait in `early` until its history is in. */
   joining: boolean;
-  early: Message[];
+  early: Early[];
 }
 
 interface Outgoing {
@@ -82,8 +94,9 @@ export class Rooms {
     for (;;) {
       await this.whenOnline();
       try {
-        const result = await this.joinOnce(roomId, room, after);
+        const result = await this.joinOnce(roomId, room, after === undefined ? {} : { after });
         room.log.add(result.messages);
+        room.log.position = result.position;
         room.joinedOnce = true;
         this.settle(room);
         return result;
@@ -112,11 +125,24 @@ export class Rooms {
     this.recheck();
   }
 
+  /** `message:new` and `message:updated`: handed over once per message and `rev`. */
   live(message: Message): void {
     const room = this.tracked.get(message.roomId);
     if (!room) return;
-    if (room.joining) room.early.push(message);
-    else for (const fresh of room.log.add([message])) this.deps.message(fresh);
+    if (room.joining) room.early.push({ message });
+    else this.hand(message.roomId, room.log.take([message]));
+  }
+
+  liveDeleted(event: MessageDeletedEvent): void {
+    const room = this.tracked.get(event.roomId);
+    if (!room) return;
+    if (room.joining) room.early.push({ deleted: event });
+    else if (room.log.deleted(event.messageId, event.rev)) this.deps.deleted(event);
+  }
+
+  /** A change this client made itself: the application has it from the ack, so it is not handed over. */
+  changed(message: Message): void {
+    this.tracked.get(message.roomId)?.log.take([message]);
   }
 
   send(outgoing: Outgoing): Promise<Message> {
@@ -156,10 +182,21 @@ export class Rooms {
 
   private async rejoin(roomId: string, room: Tracked): Promise<void> {
     try {
-      const { room: info, messages, online } = await this.joinOnce(roomId, room, room.log.catchUpFrom);
-      for (const fresh of room.log.add(messages)) this.deps.message(fresh);
+      // Servers before protocol 1.3 give no position: catch up on new messages by id.
+      const cursor = room.log.position ? { since: room.log.position } : { after: room.log.catchUpFrom };
+      const result = await this.joinOnce(roomId, room, cursor);
+      if (result.reset) {
+        room.log = new RoomLog();
+        room.log.add(result.messages);
+      } else this.hand(roomId, room.log.take(result.messages));
+      room.log.position = result.position;
       this.settle(room);
-      this.deps.room({ roomId, room: info, online });
+      this.deps.room({
+        roomId,
+        room: result.room,
+        online: result.online,
+        ...(result.reset && { reset: { messages: result.messages } }),
+      });
     } catch (error) {
       if (isTransient(error) || !(error instanceof TetherError) || this.tracked.get(roomId) !== room) return;
       this.tracked.delete(roomId);
@@ -173,11 +210,13 @@ export class Rooms {
   private async joinOnce(
     roomId: string,
     room: Tracked,
-    after: string | undefined,
+    cursor: { after?: string; since?: string },
   ): Promise<ResultOf<'room:join'>> {
     room.joining = true;
     try {
-      const result = await this.deps.ack('room:join', after === undefined ? { roomId } : { roomId, after });
+      const result = await this.deps.ack('room:join', { roomId, ...cursor });
+      if (cursor.since !== undefined) return await this.sinceRest(roomId, result);
+      const { after } = cursor;
       const messages = [...result.messages];
       // A page cut to the server's byte budget (`truncated`) has more behind it whatever its length.
       let more =
@@ -201,9 +240,38 @@ export class Rooms {
     }
   }
 
-  /** A join finished: live messages that came meanwhile go out if new, and its messages may be sent. */
+  /** A catch-up by position: a cut page is followed from its `position` until one is whole. */
+  private async sinceRest(roomId: string, first: ResultOf<'room:join'>): Promise<ResultOf<'room:join'>> {
+    const messages = [...first.messages];
+    let { position, truncated } = first;
+    while (truncated && !first.reset) {
+      const page = await this.deps.ack('messages:fetch', {
+        roomId,
+        since: position,
+        limit: LIMITS.historyPageMax,
+      });
+      messages.push(...page.messages);
+      position = page.position ?? position;
+      truncated = page.truncated;
+    }
+    return { ...first, messages, position, truncated: undefined };
+  }
+
+  /** Hands over what a room log took in: new messages, changes, and tombstones as deletions. */
+  private hand(roomId: string, seen: Seen[]): void {
+    for (const { kind, message } of seen) {
+      if (kind === 'new') this.deps.message(message);
+      else if (message.deleted) this.deps.deleted({ roomId, messageId: message.id, rev: message.rev });
+      else this.deps.update(message);
+    }
+  }
+
+  /** A join finished: live events that came meanwhile go out if new, and its messages may be sent. */
   private settle(room: Tracked): void {
-    for (const fresh of room.log.add(room.early.splice(0))) this.deps.message(fresh);
+    for (const early of room.early.splice(0)) {
+      if ('deleted' in early) this.liveDeleted(early.deleted);
+      else this.live(early.message);
+    }
     room.ready = this.online;
     this.recheck();
   }

@@ -13,6 +13,8 @@ export const MONGO_COLLECTIONS = {
   messages: 'messages',
   /** One document per room, written first by every append to that room: the room's append lock. */
   messageRoomLocks: 'message_room_locks',
+  /** One document per user, message and emoji. */
+  messageReactions: 'message_reactions',
   counters: 'counters',
   /** One document per user and room: the newest message id the user has read there. */
   readMarkers: 'read_markers',

@@ -37,6 +37,12 @@ const DATA_INDEXES: IndexTable = {
   [MONGO_COLLECTIONS.messages]: [
     { key: { 'author.id': 1, clientMsgId: 1 }, name: 'author_client_msg', unique: true },
     { key: { roomId: 1, _id: 1 }, name: 'by_room' },
+    // Catch-up reads a room's changes in rev order; search is a text index on the text.
+    { key: { roomId: 1, rev: 1 }, name: 'by_room_rev' },
+    { key: { text: 'text' }, name: 'text_search', default_language: 'none' },
+  ],
+  [MONGO_COLLECTIONS.messageReactions]: [
+    { key: { messageId: 1, emoji: 1, userId: 1 }, name: 'message_emoji_user', unique: true },
   ],
   [MONGO_COLLECTIONS.revokedSessions]: [{ key: { expiresAt: 1 }, name: 'expiry_ttl', expireAfterSeconds: 0 }],
   [MONGO_COLLECTIONS.tickets]: [{ key: { expiresAt: 1 }, name: 'expiry_ttl', expireAfterSeconds: 0 }],
@@ -56,6 +62,7 @@ const TRANSACTION_COLLECTIONS = [
   MONGO_COLLECTIONS.messageRoomLocks,
   MONGO_COLLECTIONS.counters,
   MONGO_COLLECTIONS.roomOwners,
+  MONGO_COLLECTIONS.messageReactions,
 ];
 
 const NAMESPACE_EXISTS = 48;

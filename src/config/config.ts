@@ -150,6 +150,13 @@ const VARIABLES = {
   readMarkerRateLimit: variable('READ_MARKER_RATE_LIMIT', int(1).default(300)),
   /** @default 60 s */
   readMarkerRateWindowSec: variable('READ_MARKER_RATE_WINDOW', int(1).default(60)),
+  /**
+   * Searches (`GET /search`) one user may run per window: a query for a common word ranks every
+   * match, hundreds of ms on a large history (bench/SEARCH.md). @default 30
+   */
+  searchRateLimit: variable('SEARCH_RATE_LIMIT', int(1).default(30)),
+  /** @default 60 s */
+  searchRateWindowSec: variable('SEARCH_RATE_WINDOW', int(1).default(60)),
   /** Rooms one user may own at once; creating another is LIMIT_REACHED. @default 50 */
   maxOwnedRooms: variable('MAX_OWNED_ROOMS', int(1, 100_000).default(50)),
   /** Largest JSON body accepted over HTTP. @default 16384 bytes */

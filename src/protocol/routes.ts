@@ -374,7 +374,7 @@ export const ROUTES = {
     auth: 'sessionOrBearer',
     query: SearchQuerySchema,
     responses: { 200: SearchResponseSchema },
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
   },
   health: {
     method: 'GET',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../src/protocol/models.js';
-import { SQLITE, type Sqlite } from '../../src/storage/sqlite.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from '../helpers/app.js';
 import { ack, chatClient, connected, type ChatClient } from '../helpers/sockets.js';
 
@@ -66,11 +65,7 @@ describe('search never leaks', () => {
     const word = secretWord();
     await say(owner, roomId, `after you leave: ${word}`);
     expect(await search(attacker, word)).toHaveLength(1);
-    // No removal endpoint on this branch yet: the membership ends as a removal would end it.
-    t.app
-      .get<Sqlite>(SQLITE)
-      .prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?')
-      .run(roomId, attacker.user.id);
+    await owner.agent.delete(`/rooms/${roomId}/members/${attacker.user.username}`).expect(204);
     expect(await search(attacker, word)).toEqual([]);
   });
 

@@ -67,6 +67,9 @@ describeBrowser('The web app served by the Nest app', () => {
       const assetRes = await fetch(`${server.url}${asset}`);
       expect(assetRes.status).toBe(200);
       expect(assetRes.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // Read to the end: a bundle left unread stays in flight on a kept-alive connection, and
+      // the server's close waits for it.
+      await assetRes.arrayBuffer();
     }
   });
 
@@ -81,9 +84,11 @@ describeBrowser('The web app served by the Nest app', () => {
         path,
         type: expect.stringMatching(/^application\/json/),
       });
+      await res.arrayBuffer();
     }
     const io = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
     expect(io.headers.get('content-type') ?? '').not.toMatch(/^text\/html/);
+    await io.arrayBuffer();
   });
 
   it('shows the login form first, with focus on the username', async () => {
@@ -170,8 +175,12 @@ describeBrowser('The web app served by the Nest app', () => {
     await page.locator('#chat-screen').waitFor();
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.locator('#auth-notice', { hasText: 'You have logged out.' }).waitFor();
-    await waitForLoginForm(page);
+    // The login form, then its notice: a failure names what the page said instead.
+    await waitForLoginForm(page).catch(async (error: unknown) => {
+      const said = await page.locator('body').innerText();
+      throw new Error(`no login form after logout; the page said: ${said}`, { cause: error });
+    });
+    expect(await page.locator('#auth-notice').innerText()).toBe('You have logged out.');
     const me = await page.evaluate(async () => (await fetch('/auth/me')).status);
     expect(me).toBe(401);
     await context.close();

@@ -8,6 +8,7 @@ import {
   registerInUi,
   screenshot,
   unexpected,
+  waitForChat,
   waitForLoginForm,
 } from './browser.js';
 
@@ -183,6 +184,41 @@ describeBrowser('The web app served by the Nest app', () => {
     expect(await page.locator('#auth-notice').innerText()).toBe('You have logged out.');
     const me = await page.evaluate(async () => (await fetch('/auth/me')).status);
     expect(me).toBe(401);
+    await context.close();
+  });
+
+  it('keeps saying "You have logged out." when a request of the chat screen answers 401 after it', async () => {
+    const context = await browser.newContext();
+    const { page } = await openPage(context, server.url);
+    await registerInUi(page, uniqueName('late'), 'Late Answer');
+    await waitForChat(page);
+
+    // Hold the next room list request until the logout is done; the server then answers it 401.
+    let held!: () => void;
+    const logoutDone = new Promise<void>((resolve) => (held = resolve));
+    let reached!: () => void;
+    const requested = new Promise<void>((resolve) => (reached = resolve));
+    await page.route(
+      (url) => url.pathname === '/rooms',
+      async (route) => {
+        reached();
+        await logoutDone;
+        await route.continue();
+      },
+    );
+    await page.locator('#rooms-refresh').click();
+    await requested;
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await waitForLoginForm(page);
+    const late = page.waitForResponse((res) => new URL(res.url()).pathname === '/rooms');
+    held();
+    const answer = await late;
+    expect(answer.status()).toBe(401);
+    await answer.finished();
+    // One task later the page has handled the answer (its handlers run on the fetch's resolution).
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve)));
+    expect(await page.locator('#auth-notice').innerText()).toBe('You have logged out.');
     await context.close();
   });
 

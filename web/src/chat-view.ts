@@ -48,7 +48,8 @@ export class ChatView {
     this.list,
   );
 
-  constructor(private readonly onSessionLost: (notice: string) => void) {
+  /** `onSessionLost`: an HTTP call of the chat screen found the session gone. */
+  constructor(private readonly onSessionLost: () => void) {
     new SearchView(
       (roomId) => this.roomList.get(roomId)?.name ?? roomId,
       (roomId, messageId) => this.openAt(roomId, messageId),
@@ -446,7 +447,9 @@ export class ChatView {
       error instanceof TetherError &&
       (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')
     ) {
-      this.onSessionLost('Your session has ended. Log in again.');
+      // An answer that arrives after the chat left the screen (a logout, the session ended on the
+      // socket) is about a session already dealt with: the login screen's notice stays.
+      if (this.client) this.onSessionLost();
       return;
     }
     say(where, describeError(error, context));

@@ -36,7 +36,9 @@ let client: ChatClient | undefined;
 let loggingOut = false;
 
 const auth = new AuthView((user) => void enterChat(user));
-const chat = new ChatView((notice) => toLogin(notice));
+const chat = new ChatView(() => {
+  if (!loggingOut) toLogin(ENDED_NOTICE.unauthenticated);
+});
 
 function setConnection(state: ConnectionState, transport?: string): void {
   connection.hidden = false;

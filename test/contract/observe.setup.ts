@@ -16,6 +16,8 @@ afterEach(() => {
 });
 
 afterAll(() => {
+  // Files share their worker's modules (vitest.config.ts): a spy on a shared prototype ends here.
+  vi.restoreAllMocks();
   const late = takeViolations();
   if (late.length > 0)
     throw new Error(`after the last test, the server broke its published contract:\n${late.join('\n')}`);

@@ -53,9 +53,14 @@ export async function startService(
     errorLog?: string;
     timeoutMs?: number;
     onOutput?: (line: string) => void;
+    /** Opens an IPC channel to the child (`process.send`), e.g. for a preloaded probe. @default false */
+    ipc?: boolean;
   } = {},
 ): Promise<Service> {
-  const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
+  });
   let output = '';
   const capture = (chunk: Buffer) => {
     const text = chunk.toString();

@@ -131,8 +131,15 @@ export async function startTether(store: StoreKind, redisUrl?: string): Promise<
     ...storeEnv(store, redisUrl),
     // REDIS_URL alone would also move the Socket.IO adapter to Redis: only the store is compared.
     IO_ADAPTER: 'memory',
-    // The per-user message limit (30 per 10 s) would refuse the closed-loop senders.
+    // The per-user message limit (30 per 10 s) would refuse the closed-loop senders, and the
+    // hardening's caps the storms: every client is one address, a few users share thousands of sockets.
     MESSAGE_RATE_LIMIT: '1000000000',
+    HANDSHAKE_RATE_LIMIT: '1000000000',
+    SOCKET_MAX_PER_USER: '1000000',
+    SOCKET_MAX_PER_IP: '1000000',
+    REGISTER_RATE_LIMIT: '1000000',
+    ROOM_CREATE_RATE_LIMIT: '1000000',
+    MAX_OWNED_ROOMS: '100000',
   };
   const server = await ManagedServer.start(
     `tether (${store})`,

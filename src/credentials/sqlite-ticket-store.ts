@@ -41,7 +41,7 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   async redeem(ticketHash: string): Promise<TicketGrant | null> {
-    const row = this.take.get(ticketHash);
+    const [row] = this.take.all(ticketHash);
     if (!row || row.expires_at <= Date.now()) return null;
     return {
       userId: row.user_id,

@@ -53,7 +53,7 @@ export class SqliteMessageStore implements MessageStore {
 
   async append(message: NewMessage): Promise<{ message: Message; created: boolean }> {
     const { roomId, author, text, clientMsgId } = message;
-    const row = this.insert.get(
+    const [row] = this.insert.all(
       roomId,
       author.id,
       author.username,

@@ -7,10 +7,16 @@ export type Sqlite = Database.Database;
 
 export const SQLITE = Symbol('Sqlite');
 
+/** What the WAL file is cut back to after a checkpoint (SQLite checkpoints every 1,000 pages, ~4 MB). */
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
 /**
  * Opens (creating if needed) the embedded database in WAL mode and brings its schema up to date.
  * Several processes may share the file: WAL lets readers run beside the one writer, and the busy
  * timeout makes a writer wait for the lock instead of failing.
+ *
+ * A statement that writes must be stepped to its end (`.run()`, or `.all()` for `RETURNING`):
+ * `.get()` leaves it open, its transaction never ends, and the WAL is never checkpointed.
  */
 export function openSqlite(dataDir: string, fileName = 'tether.db'): Sqlite {
   mkdirSync(dataDir, { recursive: true });
@@ -18,6 +24,9 @@ export function openSqlite(dataDir: string, fileName = 'tether.db'): Sqlite {
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // A checkpoint resets the WAL for reuse but leaves the file at its largest size; this truncates
+  // it back after each one, so one burst of writes does not keep its disk space for good.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;

@@ -64,6 +64,6 @@ export class SqliteUserStore implements UserStore {
   }
 
   async changePassword(id: string, passwordHash: string): Promise<number | null> {
-    return this.updatePassword.get(passwordHash, id)?.auth_epoch ?? null;
+    return this.updatePassword.all(passwordHash, id)[0]?.auth_epoch ?? null;
   }
 }

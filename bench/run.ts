@@ -1,6 +1,6 @@
 /**
  * Tether's benchmark harness: `npm run bench` (builds first), or `node --import tsx bench/run.ts
- * [options]` (see `--help`-less USAGE in options.ts and the README's "Benchmarks").
+ * [options]` (USAGE in options.ts; the README's "Benchmarks" explains the report).
  *
  * Three servers run as child processes, each with the probe preloaded (bench/servers/probe.mjs):
  * bare Socket.IO, the floor, and Tether's build as a black box. Client worker processes drive them

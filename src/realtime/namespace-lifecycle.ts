@@ -29,7 +29,7 @@ type Connection = ChatSocket['conn'];
 @Injectable()
 export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger(NamespaceLifecycle.name);
-  private attached?: { namespace: ChatNamespace; stopRevocations: () => void };
+  private attached?: { namespace: ChatNamespace; stopRevocations: () => void; stopPresence: () => void };
   /** Engine.IO connections that already carried a `/chat` CONNECT. */
   private readonly used = new WeakSet<Connection>();
 
@@ -65,7 +65,11 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
         () => socket.disconnect(true),
       ),
     );
-    this.attached = { namespace, stopRevocations: this.revocation.listen(namespace) };
+    this.attached = {
+      namespace,
+      stopRevocations: this.revocation.listen(namespace),
+      stopPresence: this.presence.listen(namespace),
+    };
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
@@ -74,6 +78,7 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
 
   onModuleDestroy(): void {
     this.attached?.stopRevocations();
+    this.attached?.stopPresence();
   }
 
   private async admit(socket: ChatSocket): Promise<void> {

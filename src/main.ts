@@ -1,11 +1,15 @@
-import { createApp, logProfile } from './app.factory.js';
-import { installProcessGuard } from './common/process-guard.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { StartupError } from './config/startup-error.js';
+import { listenEarly, type EarlyListener } from './http/early-listener.js';
 
+let early: EarlyListener | undefined;
 try {
   const config = loadConfig();
-  const app = await createApp(config);
+  // Listening first, and the app (Nest, the drivers) loaded only then: a restarted instance takes
+  // its clients' retries at once and serves them as soon as it is ready.
+  early = await listenEarly(config.port);
+  const { createApp, logProfile } = await import('./app.factory.js');
+  const app = await createApp(config, early.server);
   // SIGTERM drains (see GracefulShutdown); should anything hang, the process still ends.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -14,10 +18,13 @@ try {
     );
   }
   await app.listen(config.port);
+  early.release();
   // Only once serving: a failed boot must still end the process with its error.
+  const { installProcessGuard } = await import('./common/process-guard.js');
   installProcessGuard();
   logProfile(config);
 } catch (error) {
+  early?.abort();
   if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;

@@ -176,7 +176,7 @@ export class SocketRenewal implements OnModuleDestroy {
   }
 
   private endSession(entry: SessionSockets, reason: SessionEndReason): void {
-    for (const socket of [...entry.sockets]) end(socket, reason);
+    for (const socket of entry.sockets) end(socket, reason);
   }
 }
 

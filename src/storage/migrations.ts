@@ -52,4 +52,11 @@ export const MIGRATIONS: readonly string[] = [
   // The cap on rooms per owner counts them; GET /rooms pages by (created_at, id).
   `CREATE INDEX rooms_by_owner ON rooms (owner_id);
    CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
+  // express-session data (SESSION_STORE=sqlite), under the hash of the session id, never the id.
+  `CREATE TABLE sessions (
+     session_hash TEXT PRIMARY KEY,
+     data         TEXT NOT NULL,
+     expires_at   INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX sessions_by_expiry ON sessions (expires_at);`,
 ];

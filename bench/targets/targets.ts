@@ -9,7 +9,7 @@ import { ManagedServer } from './managed-server.js';
 
 export type ServerName = 'bare' | 'floor' | 'tether';
 export const SERVER_NAMES: readonly ServerName[] = ['bare', 'floor', 'tether'];
-export type StoreKind = 'file' | 'redis';
+export type StoreKind = 'file' | 'sqlite' | 'redis';
 
 /** A server under test, with what the harness needs to set up its clients (never timed). */
 export interface Target {
@@ -47,7 +47,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function storeEnv(store: StoreKind, redisUrl?: string): NodeJS.ProcessEnv {
-  if (store === 'file') return { SESSION_STORE: 'file' };
+  if (store === 'file' || store === 'sqlite') return { SESSION_STORE: store };
   if (!redisUrl) throw new Error('the Redis store needs a Redis URL');
   return { SESSION_STORE: 'redis', REDIS_URL: redisUrl };
 }

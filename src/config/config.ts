@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../protocol/limits.js';
+import { PORT_VARIABLE } from './port.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -52,7 +53,7 @@ const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema
 const VARIABLES = {
   env: variable('NODE_ENV', z.enum(['development', 'production', 'test']).default('development')),
   /** @default 3000 */
-  port: variable('PORT', int(0, 65535).default(3000)),
+  port: variable(PORT_VARIABLE.env, int(0, PORT_VARIABLE.max).default(PORT_VARIABLE.default)),
   /** SQLite file, session files and the generated dev secret live here; made absolute. @default ./data */
   dataDir: variable('DATA_DIR', z.string().min(1).default('./data')),
   /** Required in production; otherwise generated once into DATA_DIR (see `resolveSecrets`). */

@@ -1,4 +1,4 @@
-import { Logger, type NestApplicationOptions } from '@nestjs/common';
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -10,7 +10,12 @@ import { isUnsafeMethod, OriginPolicy } from './auth/origin-policy.js';
 import { PASSPORT } from './auth/passport.provider.js';
 import { AppException } from './common/errors.js';
 import { AppConfig, loadConfig } from './config/config.js';
+import { ensureDataDir } from './config/data-dir.js';
 import { resolveSecrets } from './config/secrets.js';
+import { logEvent } from './observability/events.js';
+import { configureLogging } from './observability/logger.js';
+import { startMetrics } from './observability/metrics.js';
+import { requestLogger } from './observability/request-log.js';
 import { createClusterAdapter } from './realtime/cluster-adapter.factory.js';
 import { GracefulShutdown } from './realtime/graceful-shutdown.js';
 import { SessionIoAdapter } from './realtime/session-io.adapter.js';
@@ -31,13 +36,13 @@ export async function createApp(
   /** A server `listenEarly` opened; the app then serves on it instead of creating its own. */
   httpServer?: Server,
 ): Promise<NestExpressApplication> {
+  const logging = configureLogging(config);
+  startMetrics(config.instanceId);
+  ensureDataDir(config);
   const secrets = resolveSecrets(config);
   const connections = await openConnections(config);
   const module = AppModule.forRoot(config, secrets, connections);
-  const options: NestApplicationOptions = {
-    bodyParser: false,
-    logger: config.env === 'test' ? ['error', 'warn'] : undefined,
-  };
+  const options: NestApplicationOptions = { bodyParser: false, logger: logging.nest };
   const app = await (
     httpServer
       ? NestFactory.create<NestExpressApplication>(module, new ListeningServerAdapter(httpServer), options)
@@ -54,6 +59,8 @@ export async function createApp(
   const session = app.get<SharedSession>(SHARED_SESSION);
   const passport = app.get<PassportStatic>(PASSPORT);
 
+  // First: a request refused by any gate below still gets its line and its id.
+  app.use(requestLogger(logging.root));
   app.use(helmet(helmetOptions()));
   app.use(refuseAnnouncedOversize(config.httpBodyLimitBytes));
   serveWebApp(app);
@@ -62,9 +69,9 @@ export async function createApp(
   }
   // Before the body is read or the session touched: a refused request leaves no trace.
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(
-      isUnsafeMethod(req.method) && policy.isCrossOrigin(req) ? new AppException('CROSS_ORIGIN') : undefined,
-    );
+    if (!isUnsafeMethod(req.method) || !policy.isCrossOrigin(req)) return next();
+    logEvent('origin_refused', { transport: 'http', path: req.path });
+    next(new AppException('CROSS_ORIGIN'));
   });
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   app.use(session.middleware);
@@ -88,8 +95,10 @@ export async function createApp(
   return app;
 }
 
-export function logProfile(config: AppConfig): void {
-  new Logger('Tether').log(
-    `data: ${config.dataStore}, sessions: ${config.sessionStore}, adapter: ${config.ioAdapter}`,
+/** The one line that says where this instance serves and on what, once it does. */
+export function listeningLine(config: AppConfig, url: string): string {
+  return (
+    `Tether listening on ${url} (instance ${config.instanceId}; data ${config.dataStore}, ` +
+    `sessions ${config.sessionStore}, adapter ${config.ioAdapter})`
   );
 }

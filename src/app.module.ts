@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ApiModule } from './api/api.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { SECRETS, type Secrets } from './config/secrets.js';
+import { HealthModule } from './health/health.module.js';
 import { ProtocolModule } from './http/protocol.module.js';
 import { SessionModule } from './session/session.module.js';
 import type { Connections } from './storage/connections.js';
@@ -25,6 +27,8 @@ export class AppModule {
         AuthModule,
         ChatModule,
         ProtocolModule,
+        HealthModule,
+        ApiModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -15,6 +15,7 @@ import request from 'supertest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { describeWithBinary, isCi, requireBinary } from './helpers/binaries.js';
 import { DEPLOY_DIR, freePort, renderNginxConfig, startNginx } from '../tools/processes.js';
+import { TETHER_METRICS } from '../src/observability/metrics.js';
 
 type RunningNginx = Awaited<ReturnType<typeof startNginx>>;
 
@@ -426,16 +427,17 @@ describeWithBinary(requireBinary('haproxy', '/usr/sbin/haproxy'), 'haproxy.cfg',
 });
 
 /**
- * The metrics Tether exports (issue 11), each with the labels it carries besides `instance`.
+ * The metrics Tether exports (`TETHER_METRICS`) and the prom-client defaults the dashboard uses, each
+ * with the labels it carries besides `instance`.
  * Histograms also export `_bucket` (label `le`), `_sum` and `_count`.
  */
 const METRICS: Record<string, { labels: string[]; histogram?: boolean }> = {
-  tether_sockets_connected: { labels: ['auth'] },
-  tether_handshakes_total: { labels: ['result'] },
-  tether_messages_total: { labels: [] },
-  tether_ack_duration_seconds: { labels: ['event'], histogram: true },
-  tether_login_failures_total: { labels: [] },
-  tether_rate_limited_total: { labels: ['limit'] },
+  ...Object.fromEntries(
+    Object.values(TETHER_METRICS).map((m) => [
+      m.name,
+      { labels: [...m.labels], histogram: m.type === 'histogram' },
+    ]),
+  ),
   nodejs_eventloop_lag_seconds: { labels: [] },
   nodejs_heap_size_used_bytes: { labels: [] },
   process_cpu_seconds_total: { labels: [] },

@@ -42,7 +42,7 @@ describe('listening before the app is ready', () => {
   });
 
   it('closes connections past its bound at once instead of holding them', async () => {
-    const early = await listenEarly(0, 2);
+    const early = await listenEarly(0, undefined, 2);
     listeners.push(early);
     const port = portOf(early.server);
     const accepted = () => new Promise<void>((resolve) => early.server.once('connection', () => resolve()));

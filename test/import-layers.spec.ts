@@ -8,9 +8,9 @@ import ts from 'typescript';
  */
 const LAYERS: { name: string; folders: string[] }[] = [
   { name: 'protocol', folders: ['protocol'] },
-  { name: 'infrastructure', folders: ['config', 'storage', 'common'] },
+  { name: 'infrastructure', folders: ['config', 'observability', 'storage', 'common'] },
   { name: 'domain', folders: ['users', 'session', 'credentials', 'rooms'] },
-  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http'] },
+  { name: 'features', folders: ['auth', 'realtime', 'chat', 'http', 'health', 'api'] },
   { name: 'composition root', folders: ['.'] },
 ];
 

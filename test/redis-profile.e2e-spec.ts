@@ -78,7 +78,7 @@ describeWithBinary(requireBinary('redis-server'), 'the Redis profile', ([redisBi
     expect(res.status).toBe(429);
   });
 
-  it('names its profile once at start', async () => {
+  it('names its address and profile in one line once at start', async () => {
     const lines: string[] = [];
     const instance = await startInstance(
       'profile-check',
@@ -87,9 +87,15 @@ describeWithBinary(requireBinary('redis-server'), 'the Redis profile', ([redisBi
     );
     try {
       await vi.waitFor(() =>
-        expect(lines.some((l) => l.includes('data: sqlite, sessions: file, adapter: redis'))).toBe(true),
+        expect(
+          lines.some((l) =>
+            l.includes(
+              `Tether listening on ${instance.url.replace('127.0.0.1', '[::]')} (instance profile-check; data sqlite, sessions file, adapter redis)`,
+            ),
+          ),
+        ).toBe(true),
       );
-      expect(lines.filter((l) => l.includes('data: sqlite, sessions:'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('data sqlite, sessions'))).toHaveLength(1);
     } finally {
       await instance.stop();
     }

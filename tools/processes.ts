@@ -102,29 +102,28 @@ function safeRead(path: string): string {
   }
 }
 
-/** redis-server on a free loopback port, without persistence. */
-export async function startRedis(binary = 'redis-server'): Promise<Service & { url: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tether-redis-'));
-  const port = await freePort();
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ];
+/**
+ * redis-server on a loopback port (a free one unless given), without persistence unless `dir` is
+ * given: then every write is fsynced to an append-only file there, so a restart on the same `dir`
+ * and port after a SIGKILL finds the data again (an outage, not a data loss).
+ */
+export async function startRedis(
+  binary = 'redis-server',
+  options: { port?: number; dir?: string } = {},
+): Promise<Service & { url: string }> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tether-redis-'));
+  const port = options.port ?? (await freePort());
+  const persistence = options.dir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir];
   const service = await startService(binary, args, port);
   return {
     ...service,
     url: `redis://127.0.0.1:${port}`,
     stop: async (signal) => {
       await service.stop(signal);
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { AppException } from '../common/errors.js';
+import { parseOrThrow, ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ChangePasswordSchema, RegisterSchema } from '../protocol/http.js';
-import type { ChangePasswordInput, RegisterInput } from '../protocol/http.js';
+import type { ChangePasswordInput, RegistrationMode } from '../protocol/http.js';
 import { SessionEvents } from '../session/session-events.js';
 import { sessionHash } from '../session/session-hash.js';
 import { SessionLifetime } from '../session/session-lifetime.js';
@@ -28,13 +30,19 @@ export class AuthController {
     private readonly limiter: LoginLimiter,
     private readonly renewal: SessionRenewal,
     private readonly registrations: RegistrationLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Get('registration')
+  registration(): { registration: RegistrationMode } {
+    return { registration: this.config.registration };
+  }
+
   @Post('register')
-  async register(
-    @Req() req: Request,
-    @Body(new ZodValidationPipe(RegisterSchema)) input: RegisterInput,
-  ): Promise<{ user: User }> {
+  async register(@Req() req: Request, @Body() body: unknown): Promise<{ user: User }> {
+    // Closed is the answer whatever the body: nothing about it matters any more.
+    if (this.config.registration === 'closed') throw new AppException('REGISTRATION_CLOSED');
+    const input = parseOrThrow(RegisterSchema, body);
     await this.registrations.consume(req.ip ?? 'unknown');
     return { user: toPublicUser(await this.users.register(input)) };
   }

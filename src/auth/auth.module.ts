@@ -23,6 +23,6 @@ import { SessionRenewal } from './session-renewal.js';
     SessionGuard,
     SessionRenewal,
   ],
-  exports: [AuthenticatedGuard, SessionGuard, UsersModule, PASSPORT],
+  exports: [AuthenticatedGuard, SessionGuard, UsersModule, PASSPORT, LoginLimiter],
 })
 export class AuthModule {}

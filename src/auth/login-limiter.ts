@@ -2,12 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors.js';
 import { consumeOrRefuse } from '../common/rate-limit.js';
+import { loginFailed } from '../observability/events.js';
 import { RATE_LIMITER_FACTORY } from '../storage/rate-limiter.js';
 import type { RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.js';
 import type { AppConfig } from '../config/config.js';
 
 const REFUSAL = 'Too many failed logins; try again later';
+
+/** Answers that keep the guess's points: a disabled account is no free target for argon2 work. */
+const SPENT = new Set(['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED']);
 
 /**
  * Password guesses are counted per username and per client IP, and counted *before* the password
@@ -39,8 +43,9 @@ export class LoginLimiter {
 
   /**
    * Runs `verify`, one password check for `username` from `ip`, under both limits. `verify`
-   * rejects with INVALID_CREDENTIALS for a wrong password, which keeps the reserved points as the
-   * failure; any other rejection was not a verdict on the guess and gives them back.
+   * rejects with INVALID_CREDENTIALS for a wrong password (or ACCOUNT_DISABLED), which keeps the
+   * reserved points as the failure; any other rejection was not a verdict on the guess and gives
+   * them back.
    *
    * @throws AppException RATE_LIMITED with `details.retryAfterSec`, before `verify` runs, when
    *   either key has no guess left.
@@ -59,12 +64,17 @@ export class LoginLimiter {
     try {
       result = await verify();
     } catch (error) {
-      if (!(error instanceof AppException && error.code === 'INVALID_CREDENTIALS')) {
+      if (!(error instanceof AppException && SPENT.has(error.code))) {
         await Promise.all([this.byUser.reward(user), this.byIp.reward(ip)]);
-      }
+      } else loginFailed({ ip });
       throw error;
     }
     await Promise.all([this.byUser.delete(user), this.byIp.reward(ip)]);
     return result;
+  }
+
+  /** An operator's unlock: forgets the failures counted against `username` (not its addresses'). */
+  async unlock(username: string): Promise<void> {
+    await this.byUser.delete(username.toLowerCase());
   }
 }

@@ -13,6 +13,7 @@ import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema }
 import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
 import { Presence } from '../realtime/presence.js';
+import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
@@ -36,6 +37,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly presence: Presence,
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
+    private readonly broadcast: RoomBroadcast,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -66,7 +68,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     this.assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
-    if (created) socket.to(chatRoom(roomId)).emit('message:new', message);
+    if (created) this.broadcast.message(message, socket);
     return { ok: true, message };
   }
 

@@ -10,5 +10,6 @@ import { RoomsService } from '../rooms/rooms.service.js';
   imports: [AuthModule, RealtimeModule],
   controllers: [RoomsController],
   providers: [RoomsService, MessageRateLimiter, ChatGateway],
+  exports: [RoomsService],
 })
 export class ChatModule {}

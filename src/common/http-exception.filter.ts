@@ -10,7 +10,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = toApiError(exception);
-    if (status >= 500) {
+    // A 503 is an outage, logged once by the client that lost its connection, not per request.
+    if (status >= 500 && status !== 503) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );

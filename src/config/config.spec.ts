@@ -30,6 +30,8 @@ describe('loadConfig', () => {
         SESSION_IDLE_TIMEOUT: '0',
         IO_ADAPTER: 'carrier-pigeon',
         SESSION_SECRET: 'too-short-secret-value',
+        API_KEY: 'too-short-api-key-value',
+        REGISTRATION: 'invite-only',
       });
     } catch (e) {
       error = e;
@@ -43,10 +45,13 @@ describe('loadConfig', () => {
       'SESSION_IDLE_TIMEOUT',
       'IO_ADAPTER',
       'SESSION_SECRET',
+      'API_KEY',
+      'REGISTRATION',
     ]) {
       expect(problems).toContain(name);
     }
     expect((error as Error).message).not.toContain('too-short-secret-value');
+    expect((error as Error).message).not.toContain('too-short-api-key-value');
   });
 
   it('refuses production without SESSION_SECRET', () => {

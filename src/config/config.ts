@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { REGISTRATION_MODES } from '../protocol/http.js';
 import { LIMITS } from '../protocol/limits.js';
-import { PORT_VARIABLE } from './port.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -44,7 +45,15 @@ const secret = z.string().min(32, 'must be at least 32 characters');
 
 const MIN_BUFFERED = LIMITS.eventsInFlightMax * 2 * LIMITS.historyMaxBytes;
 
-const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema });
+const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema, secret: false });
+/**
+ * A variable that holds a credential: it may instead be read from the file `<NAME>_FILE` names
+ * (docker and Kubernetes secrets), so the value need not sit in the environment, which
+ * `docker inspect` and every child process can read.
+ */
+const secretVariable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema, secret: true });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /**
  * Every setting, once: its config key, its environment variable, and its rule and default. The
@@ -53,11 +62,28 @@ const variable = <S extends z.ZodType>(env: string, schema: S) => ({ env, schema
 const VARIABLES = {
   env: variable('NODE_ENV', z.enum(['development', 'production', 'test']).default('development')),
   /** @default 3000 */
-  port: variable(PORT_VARIABLE.env, int(0, PORT_VARIABLE.max).default(PORT_VARIABLE.default)),
+  port: variable('PORT', int(0, 65535).default(3000)),
+  /**
+   * The address HTTP (and the metrics port) bind to. Unset: every interface, IPv6 and IPv4, as
+   * Node does by default. Containers set 0.0.0.0; a host behind a local proxy 127.0.0.1.
+   */
+  host: variable(
+    'HOST',
+    z
+      .string()
+      .regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address')
+      .optional(),
+  ),
+  /** Prometheus text at `/metrics` on this port (never the public one). Unset: no metrics server. */
+  metricsPort: variable('METRICS_PORT', int(0, 65535).optional()),
+  /** @default json when NODE_ENV=production, else text */
+  logFormat: variable('LOG_FORMAT', z.enum(['json', 'text']).optional()),
+  /** @default info (error when NODE_ENV=test: tests read the lines they need from built servers) */
+  logLevel: variable('LOG_LEVEL', z.enum(LOG_LEVELS).optional()),
   /** SQLite file, session files and the generated dev secret live here; made absolute. @default ./data */
   dataDir: variable('DATA_DIR', z.string().min(1).default('./data')),
   /** Required in production; otherwise generated once into DATA_DIR (see `resolveSecrets`). */
-  sessionSecret: variable('SESSION_SECRET', secret.optional()),
+  sessionSecret: secretVariable('SESSION_SECRET', secret.optional()),
   /** Exact origins; empty means "the server's own origin" (same host as the request). */
   allowedOrigins: variable(
     'ALLOWED_ORIGINS',
@@ -74,14 +100,15 @@ const VARIABLES = {
   ),
   /** Express/proxy-addr trust setting: false, true, a hop count or a list of addresses. @default false */
   trustProxy: variable('TRUST_PROXY', trustProxy.default(false)),
-  mongoUrl: variable(
+  /** Connection strings carry credentials: secrets too. */
+  mongoUrl: secretVariable(
     'MONGO_URL',
     z
       .string()
       .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
       .optional(),
   ),
-  redisUrl: variable(
+  redisUrl: secretVariable(
     'REDIS_URL',
     z
       .string()
@@ -157,7 +184,15 @@ const VARIABLES = {
   /** How long a one-time WebSocket ticket stays redeemable. @default 30 s */
   ticketTtlSec: variable('TICKET_TTL', int(1, 3600).default(30)),
   /** HMAC key for access tokens (HS256); required in production, else derived from the session secret. */
-  jwtSecret: variable('JWT_SECRET', secret.optional()),
+  jwtSecret: secretVariable('JWT_SECRET', secret.optional()),
+  /** The server API's key (`X-API-Key`); unset, the server API is off and `/api/*` answers 404. */
+  apiKey: secretVariable('API_KEY', secret.optional()),
+  /** Server API calls one client IP may make per window, counted before the key is checked. @default 600 */
+  apiRateLimit: variable('API_RATE_LIMIT', int(1).default(600)),
+  /** @default 60 s */
+  apiRateWindowSec: variable('API_RATE_WINDOW', int(1).default(60)),
+  /** `closed`: only the server API creates accounts (`POST /auth/register` is REGISTRATION_CLOSED). @default open */
+  registration: variable('REGISTRATION', z.enum(REGISTRATION_MODES).default('open')),
   /** Lifetime of an access token. @default 900 s */
   tokenTtlSec: variable('TOKEN_TTL', int(1, 86_400).default(900)),
   /** How long a SIGTERM waits for in-flight acks before closing sockets and exiting. @default 10 s */
@@ -179,15 +214,27 @@ export type DataStoreKind = NonNullable<Parsed['dataStore']>;
 export type SessionStoreKind = NonNullable<Parsed['sessionStore']>;
 export type IoAdapterKind = NonNullable<Parsed['ioAdapter']>;
 
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** The validated configuration; the profile choices are resolved from the URLs when not set. */
-export type AppConfig = Omit<Parsed, 'dataStore' | 'sessionStore' | 'ioAdapter'> & {
+export type AppConfig = Omit<
+  Parsed,
+  'dataStore' | 'sessionStore' | 'ioAdapter' | 'logFormat' | 'logLevel'
+> & {
   dataStore: DataStoreKind;
   sessionStore: SessionStoreKind;
   ioAdapter: IoAdapterKind;
+  logFormat: 'json' | 'text';
+  logLevel: LogLevel;
 };
 
 /** The names of every environment variable the server reads, for docs and tests. */
 export const ENV_NAMES = Object.values(VARIABLES).map((v) => v.env);
+
+/** The variables that may come from `<NAME>_FILE` instead. */
+export const SECRET_ENV_NAMES = Object.values(VARIABLES)
+  .filter((v) => v.secret)
+  .map((v) => v.env);
 
 const keyOf = Object.fromEntries(Object.entries(VARIABLES).map(([key, v]) => [v.env, key]));
 
@@ -213,11 +260,15 @@ const schema = z
     if (c.sessionAbsoluteTimeoutSec < c.sessionIdleTimeoutSec) {
       issue('sessionAbsoluteTimeoutSec', 'must not be shorter than SESSION_IDLE_TIMEOUT');
     }
+    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port) {
+      issue('metricsPort', 'must differ from PORT: metrics are never served on the public port');
+    }
   });
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // One line, so a log collector keeps it whole; each problem names its variable.
+    super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
 }
@@ -230,11 +281,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const blankToUndefined = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = schema.safeParse(blankToUndefined);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '(env)')} ${issue.message}`),
-    );
+  const { values, problems } = readSecretFiles(blankToUndefined);
+  const parsed = schema.safeParse(values);
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError([
+      ...problems,
+      ...(parsed.error?.issues ?? []).map((issue) => `${String(issue.path[0] ?? '(env)')} ${issue.message}`),
+    ]);
   }
   const c = parsed.data;
   const mongo = c.mongoUrl !== undefined;
@@ -245,7 +298,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataStore: c.dataStore ?? (mongo ? 'mongo' : 'sqlite'),
     sessionStore: c.sessionStore ?? (mongo ? 'mongo' : 'file'),
     ioAdapter: c.ioAdapter ?? (mongo ? 'mongo' : redis ? 'redis' : 'memory'),
+    logFormat: c.logFormat ?? (c.env === 'production' ? 'json' : 'text'),
+    logLevel: c.logLevel ?? (c.env === 'test' ? 'error' : 'info'),
   };
+}
+
+/**
+ * Replaces each `<NAME>_FILE` of a secret variable by the file's content (one trailing newline
+ * dropped: `echo secret > file` writes one). Setting both names is refused rather than guessed.
+ */
+function readSecretFiles(env: Record<string, string | undefined>): {
+  values: Record<string, string | undefined>;
+  problems: string[];
+} {
+  const values = { ...env };
+  const problems: string[] = [];
+  for (const name of SECRET_ENV_NAMES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    delete values[`${name}_FILE`];
+    if (env[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      values[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '') || undefined;
+    } catch (error) {
+      problems.push(`${name}_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return { values, problems };
 }
 
 export const APP_CONFIG = Symbol('AppConfig');

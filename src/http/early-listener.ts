@@ -20,7 +20,11 @@ export interface EarlyListener {
  * to the HTTP server once the app is ready; nothing of a request is parsed before then, so every
  * gate applies to it as to any other.
  */
-export function listenEarly(port: number, maxHeld = MAX_HELD_CONNECTIONS): Promise<EarlyListener> {
+export function listenEarly(
+  port: number,
+  host?: string,
+  maxHeld = MAX_HELD_CONNECTIONS,
+): Promise<EarlyListener> {
   const server = createServer();
   const handleHttp = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
@@ -52,7 +56,7 @@ export function listenEarly(port: number, maxHeld = MAX_HELD_CONNECTIONS): Promi
   };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve({ server, release, abort });
     });

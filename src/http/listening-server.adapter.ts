@@ -3,8 +3,8 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 
 /**
- * Nest's Express adapter on a server that already listens (`listenEarly`): the app is served on
- * it, and `app.listen` only confirms, with the port it was opened on.
+ * Nest's Express adapter on a server that already listens (`listenEarly`): the app is served on it
+ * instead of one of its own (`serve` then binds nothing).
  */
 export class ListeningServerAdapter extends ExpressAdapter {
   constructor(private readonly listening: Server) {
@@ -15,11 +15,5 @@ export class ListeningServerAdapter extends ExpressAdapter {
     super.initHttpServer(options);
     this.listening.on('request', this.getInstance());
     this.setHttpServer(this.listening);
-  }
-
-  override listen(_port: string | number, ...args: unknown[]): Server {
-    const callback = args.at(-1);
-    if (typeof callback === 'function') process.nextTick(callback as () => void);
-    return this.listening;
   }
 }

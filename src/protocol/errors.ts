@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthChecksSchema } from './health.js';
 
 /**
  * The one error vocabulary of both transports: every HTTP error body and every `{ok: false}` ack
@@ -14,6 +15,9 @@ export const ERRORS = {
   TOKEN_EXPIRED: { status: 401, message: 'Token expired' },
   CROSS_ORIGIN: { status: 403, message: 'Cross-origin request refused' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
+  /** The account was disabled by an operator: the same answer whatever the password. */
+  ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled' },
+  REGISTRATION_CLOSED: { status: 403, message: 'Registration is closed; ask the operator for an account' },
   /** A cap on what one user may hold (rooms owned); `details: {limit}`. Waiting does not lift it. */
   LIMIT_REACHED: { status: 403, message: 'Limit reached' },
   NOT_FOUND: { status: 404, message: 'Not found' },
@@ -45,12 +49,23 @@ export const RetryAfterSchema = z.object({ retryAfterSec: z.number().int().min(1
 /** A `LIMIT_REACHED` error's `details`: the cap that was reached. */
 export const LimitSchema = z.object({ limit: z.number().int().min(1) });
 
+/** An `UNAVAILABLE` readiness answer's `details`: why this instance takes no traffic now. */
+export const NotReadySchema = z.object({
+  instance: z.string(),
+  /** Shutting down: it finishes what runs and takes nothing new. */
+  draining: z.boolean(),
+  checks: HealthChecksSchema,
+});
+
 /** The public error shape of both transports. */
 export const ApiErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
-  /** `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`; `LIMIT_REACHED`: `{limit}`. */
-  details: z.union([z.array(FieldErrorSchema), RetryAfterSchema, LimitSchema]).optional(),
+  /**
+   * `VALIDATION`: `[{field, message}]`; `RATE_LIMITED`: `{retryAfterSec}`; `LIMIT_REACHED`: `{limit}`;
+   * `UNAVAILABLE` from readiness: `{instance, draining, checks}`.
+   */
+  details: z.union([z.array(FieldErrorSchema), RetryAfterSchema, LimitSchema, NotReadySchema]).optional(),
 });
 
 export type ApiError = z.output<typeof ApiErrorSchema>;

@@ -1,14 +1,23 @@
 import { z } from 'zod';
-import { LIMITS, USERNAME_PATTERN } from './limits.js';
+import { HealthChecksSchema } from './health.js';
+import { LIMITS, RESERVED_USERNAMES, USERNAME_PATTERN } from './limits.js';
 import { MessageIdSchema, MessageSchema, RoomSchema, RoomVisibilitySchema, UserSchema } from './models.js';
+import { IdSchema, MessageTextSchema } from './socket.js';
 
 /** Request bodies and queries of the HTTP API. Unknown fields are a VALIDATION error. */
 
-export const UsernameSchema = z
+/** A username as any account has one. */
+const ExistingUsernameSchema = z
   .string()
   .min(LIMITS.usernameMin, `must be at least ${LIMITS.usernameMin} characters`)
   .max(LIMITS.usernameMax, `must be at most ${LIMITS.usernameMax} characters`)
   .regex(USERNAME_PATTERN, 'may contain only letters, digits, "_", "." and "-"');
+
+/** A username for a new account. */
+export const UsernameSchema = ExistingUsernameSchema.refine(
+  (name) => !RESERVED_USERNAMES.includes(name.toLowerCase()),
+  'is reserved',
+);
 
 const NewPasswordSchema = z
   .string()
@@ -59,6 +68,25 @@ export const CreateRoomSchema = z.strictObject({
 });
 
 export const AddMemberSchema = z.strictObject({ username: z.string().min(1).max(LIMITS.usernameMax) });
+
+/** The server API's path parameters. */
+export const UsernamePathSchema = z.strictObject({ username: ExistingUsernameSchema });
+export const RoomIdPathSchema = z.strictObject({ roomId: IdSchema });
+
+/** An operator's reset: the user's sessions end, so there is no current password to ask for. */
+export const SetPasswordSchema = z.strictObject({ newPassword: NewPasswordSchema });
+
+export const PublishMessageSchema = z.strictObject({
+  text: MessageTextSchema,
+  /** Makes the call idempotent: the same id again (for the same author) returns the stored message. */
+  clientMsgId: IdSchema.optional(),
+  /** The username of an existing user to post as; without it, the system author posts. */
+  author: z
+    .string()
+    .min(1, 'is required')
+    .max(LIMITS.usernameMax, `must be at most ${LIMITS.usernameMax} characters`)
+    .optional(),
+});
 
 /** Query strings arrive as strings; `limit` is parsed here. */
 export const MessagesQuerySchema = z.strictObject({
@@ -118,7 +146,27 @@ export const TokenResponseSchema = z.object({
   /** Seconds from now. */
   expiresIn: z.number().int().min(0),
 });
-export const HealthResponseSchema = z.object({ status: z.literal('ok'), instance: z.string() });
+export const MessageResponseSchema = z.object({ message: MessageSchema });
+/** Instances that did not answer within the cluster's request timeout: what they hold is not counted. */
+const MissingSchema = z.number().int().min(0);
+export const PresenceResponseSchema = z.object({ online: z.array(UserSchema), missing: MissingSchema });
+export const InstanceInfoSchema = z.object({
+  /** `INSTANCE_ID` */
+  id: z.string(),
+  /** Sockets connected to `/chat` on this instance. */
+  sockets: z.number().int().min(0),
+  startedAt: z.iso.datetime(),
+});
+export const InfoResponseSchema = z.object({
+  instances: z.array(InstanceInfoSchema),
+  /** Sockets on every instance that answered. */
+  sockets: z.number().int().min(0),
+  missing: MissingSchema,
+});
+export const REGISTRATION_MODES = ['open', 'closed'] as const;
+export const RegistrationResponseSchema = z.object({ registration: z.enum(REGISTRATION_MODES) });
+export const LivenessResponseSchema = z.object({ status: z.literal('ok'), instance: z.string() });
+export const HealthResponseSchema = LivenessResponseSchema.extend({ checks: HealthChecksSchema });
 export const ProtocolInfoSchema = z.object({
   /** The contract's `MAJOR.MINOR.PATCH`; a client refuses a major it does not speak. */
   version: z.string(),
@@ -137,3 +185,9 @@ export type MessagesQuery = z.output<typeof MessagesQuerySchema>;
 export type RoomsQuery = z.output<typeof RoomsQuerySchema>;
 export type RoomsResponse = z.output<typeof RoomsResponseSchema>;
 export type ProtocolInfo = z.output<typeof ProtocolInfoSchema>;
+export type SetPasswordInput = z.output<typeof SetPasswordSchema>;
+export type PublishMessageInput = z.output<typeof PublishMessageSchema>;
+export type PresenceResponse = z.output<typeof PresenceResponseSchema>;
+export type InstanceInfo = z.output<typeof InstanceInfoSchema>;
+export type InfoResponse = z.output<typeof InfoResponseSchema>;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];

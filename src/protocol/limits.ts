@@ -41,6 +41,15 @@ export const LIMITS = {
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
+/**
+ * The author of what the server API publishes without naming a user. No account can pass for it:
+ * its id is no user's (the server gives users UUIDs) and its username is reserved.
+ */
+export const SYSTEM_AUTHOR = { id: 'system', username: 'system', displayName: 'System' } as const;
+
+/** Usernames no one may register, in any letter case. */
+export const RESERVED_USERNAMES: readonly string[] = [SYSTEM_AUTHOR.username];
+
 /** Message ids: zero-padded sequence numbers of this many digits, so string order is creation order. */
 export const MESSAGE_ID_DIGITS = 16;
 export const MESSAGE_ID_PATTERN = new RegExp(`^\\d{${MESSAGE_ID_DIGITS}}$`);
@@ -54,6 +63,9 @@ export const GENERAL_ROOM_ID = 'general';
 /** The Socket.IO namespace of the chat, and the Engine.IO path it is served under. */
 export const CHAT_NAMESPACE = '/chat';
 export const SOCKET_IO_PATH = '/socket.io/';
+
+/** The request header that carries the server API's key (`API_KEY`). */
+export const API_KEY_HEADER = 'X-API-Key';
 
 /** The session cookie (`__Host-` prefixed and `Secure` when the request came over HTTPS). */
 export const SESSION_COOKIE = { name: 'tether.sid', secureName: '__Host-tether.sid' } as const;

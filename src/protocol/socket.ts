@@ -5,10 +5,18 @@ import { MessageIdSchema, MessageSchema, RoomSchema, UserSchema } from './models
 
 /** Namespace `/chat`: payloads, ack results and server events. Unknown fields are a VALIDATION error. */
 
-const IdSchema = z
+/** Room ids and `clientMsgId`s. */
+export const IdSchema = z
   .string()
   .min(1, 'is required')
   .max(LIMITS.idMax, `must be at most ${LIMITS.idMax} characters`);
+
+/** A message's text, as stored: trimmed, and not empty. */
+export const MessageTextSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`);
 
 export const RoomRefSchema = z.strictObject({ roomId: IdSchema });
 
@@ -20,11 +28,7 @@ export const RoomJoinSchema = z.strictObject({
 
 export const MessageSendSchema = z.strictObject({
   roomId: IdSchema,
-  text: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(LIMITS.messageTextMax, `must be at most ${LIMITS.messageTextMax} characters`),
+  text: MessageTextSchema,
   /** Chosen by the client, unique per author: sending it again returns the stored message. */
   clientMsgId: IdSchema,
 });
@@ -41,7 +45,7 @@ export const MessagesFetchSchema = z.strictObject({
     .default(LIMITS.historyPageDefault),
 });
 
-export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked'] as const;
+export const SESSION_END_REASONS = ['logout', 'expired', 'password_changed', 'revoked', 'disabled'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /**

@@ -22,7 +22,9 @@ export async function createClusterAdapter(
       return undefined;
     case 'redis':
       // The adapter duplicates the client for its blocking stream reads.
-      return createRedisAdapter(connections.redis!, { streamName: 'tether:socket.io' }) as AdapterConstructor;
+      return createRedisAdapter(connections.redisAdapter!, {
+        streamName: 'tether:socket.io',
+      }) as AdapterConstructor;
     case 'mongo': {
       // It stores handshakes (cookies, tokens) and socket data for cross-node queries: the
       // collection must be readable by Tether only. Documents expire through a TTL index.

@@ -5,6 +5,8 @@ import type { AppException } from '../common/errors.js';
 import { ERRORS } from '../protocol/errors.js';
 import type { Middleware } from '../session/session-middleware.js';
 import type { SocketCaps } from './socket-caps.js';
+import { logEvent } from '../observability/events.js';
+import { countHandshake } from '../observability/metrics.js';
 
 /** What the engine learned about a handshake request before any session was read. */
 export interface Screening {
@@ -111,8 +113,9 @@ export function announcedBodyGate(limitBytes: number): Middleware {
  */
 export function drainGate(isDraining: () => boolean): Middleware {
   return (req, res, next) => {
-    if (isHandshake(req) && isDraining()) refuse(res, 503, DRAINING_BODY);
-    else next();
+    if (!isHandshake(req) || !isDraining()) return next();
+    countHandshake('UNAVAILABLE');
+    refuse(res, 503, DRAINING_BODY);
   };
 }
 
@@ -128,6 +131,8 @@ export function originGate(policy: OriginPolicy): Middleware {
       next();
       return;
     }
+    logEvent('origin_refused', { transport: 'socket' });
+    if (isHandshake(req)) countHandshake('CROSS_ORIGIN');
     refuse(res, 403, FORBIDDEN_BODY);
   };
 }

@@ -2,6 +2,8 @@ import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestIntercep
 import { finalize, throwError, type Observable } from 'rxjs';
 import { AppException } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { rateLimited } from '../observability/events.js';
+import { observeAck } from '../observability/metrics.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { ChatNamespace } from './socket-types.js';
 
@@ -62,14 +64,18 @@ export class InFlightInterceptor implements NestInterceptor {
     const socket = context.switchToWs().getClient<object>();
     const running = this.perSocket.get(socket) ?? 0;
     if (running >= LIMITS.eventsInFlightMax) {
+      rateLimited('events-in-flight');
       return throwError(
         () => new AppException('RATE_LIMITED', 'Too many unanswered events; wait for their acks', TOO_MANY),
       );
     }
     this.perSocket.set(socket, running + 1);
     this.shutdown.begin();
+    const startedAt = performance.now();
+    const event = context.switchToWs().getPattern();
     return next.handle().pipe(
       finalize(() => {
+        observeAck(event, startedAt);
         this.shutdown.end();
         this.perSocket.set(socket, (this.perSocket.get(socket) ?? 1) - 1);
       }),

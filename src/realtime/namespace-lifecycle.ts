@@ -1,6 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppException, toApiError } from '../common/errors.js';
+import { connectionRefused, socketConnected, socketDisconnected } from '../observability/events.js';
 import { CONNECT_ERROR_CODES, type ConnectErrorCode } from '../protocol/socket.js';
+import { ClusterCensus } from './cluster-census.js';
 import { contained } from './contained.js';
 import { screeningOf } from './engine-middlewares.js';
 import { GracefulShutdown } from './graceful-shutdown.js';
@@ -22,14 +24,15 @@ type Connection = ChatSocket['conn'];
  *    on connection), then tracking of its expiry; a refusal becomes a typed `connect_error`;
  * 2. on connection the socket joins its identity rooms and lets go of the handshake, renewal starts
  *    counting its activity, and presence watches for its departure;
- * 3. revocations from HTTP (logout, password change) end sockets on every instance;
+ * 3. revocations from HTTP (logout, password change) and the server API end sockets on every
+ *    instance, and every instance answers the server API's census;
  * 4. on shutdown, in-flight handlers finish before every transport closes.
  * Every callback here is contained: nothing a client sends can throw into the process.
  */
 @Injectable()
 export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger(NamespaceLifecycle.name);
-  private attached?: { namespace: ChatNamespace; stopRevocations: () => void; stopPresence: () => void };
+  private attached?: { namespace: ChatNamespace; stopListening: () => void };
   /** Engine.IO connections that already carried a `/chat` CONNECT. */
   private readonly used = new WeakSet<Connection>();
 
@@ -41,6 +44,7 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
     private readonly presence: Presence,
     private readonly revocation: SocketRevocation,
     private readonly shutdown: GracefulShutdown,
+    private readonly census: ClusterCensus,
   ) {}
 
   /** The live namespace, for diagnostics and white-box tests. */
@@ -65,11 +69,12 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
         () => socket.disconnect(true),
       ),
     );
-    this.attached = {
-      namespace,
-      stopRevocations: this.revocation.listen(namespace),
-      stopPresence: this.presence.listen(namespace),
-    };
+    const stops = [
+      this.revocation.listen(namespace),
+      this.census.listen(namespace),
+      this.presence.listen(namespace),
+    ];
+    this.attached = { namespace, stopListening: () => stops.forEach((stop) => stop()) };
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
@@ -77,8 +82,7 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
   }
 
   onModuleDestroy(): void {
-    this.attached?.stopRevocations();
-    this.attached?.stopPresence();
+    this.attached?.stopListening();
   }
 
   private async admit(socket: ChatSocket): Promise<void> {
@@ -105,14 +109,18 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
     const code = (CONNECT_ERROR_CODES as readonly string[]).includes(body.code)
       ? (body.code as ConnectErrorCode)
       : 'INTERNAL';
+    connectionRefused(code, { ip: screeningOf(socket.request)?.address });
     refuseConnection(socket, next, code, body.message, body.details);
   }
 
   private connected(socket: ChatSocket): unknown {
     this.renewal.start(socket);
     this.presence.track(socket);
+    const { via, user } = socket.data;
+    socketConnected(via, { socketId: socket.id, userId: user.id });
     socket.on('disconnect', (reason) =>
       contained(this.logger, 'socket departure', () => {
+        socketDisconnected(via, { socketId: socket.id, userId: user.id, reason });
         this.forget(socket);
         // A connection serves one socket: once it left the namespace, nothing else can use it.
         if (reason === 'client namespace disconnect') socket.conn.close();

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
+import { logEvent } from '../observability/events.js';
 
 type Engine = Server['engine'];
 type Connection = Socket['conn'];
@@ -25,9 +26,7 @@ export function capOutboundBuffers(engine: Engine, limitBytes: number): void {
       const unread = this[QUEUED] + transportBuffered(this);
       if (unread <= limitBytes) return;
       this.off('packetCreate', onPacket);
-      logger.warn(
-        `cut a ${this.transport.name} connection whose client left ${unread} bytes unread (SOCKET_MAX_BUFFERED is ${limitBytes})`,
-      );
+      logEvent('socket_cut_slow_reader', { transport: this.transport.name, unreadBytes: unread, limitBytes });
       cut(this);
     } catch (error) {
       logger.error(`outbound buffer check failed: ${String(error)}`);

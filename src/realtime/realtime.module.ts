@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
+import { ClusterCensus } from './cluster-census.js';
 import { GracefulShutdown, InFlightInterceptor } from './graceful-shutdown.js';
-import { HealthController } from './health.controller.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { Presence } from './presence.js';
+import { RoomBroadcast } from './room-broadcast.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 import { SocketCaps } from './socket-caps.js';
 import { SocketIdentity } from './socket-identity.js';
@@ -17,7 +18,6 @@ import {
 } from './user-socket-counter.js';
 
 @Module({
-  controllers: [HealthController],
   providers: [
     NamespaceLifecycle,
     SocketAuthenticator,
@@ -26,6 +26,8 @@ import {
     SocketRenewal,
     SocketRevocation,
     Presence,
+    RoomBroadcast,
+    ClusterCensus,
     GracefulShutdown,
     InFlightInterceptor,
     {
@@ -42,6 +44,14 @@ import {
           : new MemoryUserSocketCounter(),
     },
   ],
-  exports: [NamespaceLifecycle, Presence, GracefulShutdown, InFlightInterceptor, SocketCaps],
+  exports: [
+    NamespaceLifecycle,
+    Presence,
+    RoomBroadcast,
+    ClusterCensus,
+    GracefulShutdown,
+    InFlightInterceptor,
+    SocketCaps,
+  ],
 })
 export class RealtimeModule {}

@@ -11,7 +11,8 @@ export class WsExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = toApiError(exception);
-    if (status >= 500) {
+    // A 503 is an outage, logged once by the client that lost its connection, not per event.
+    if (status >= 500 && status !== 503) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { logEvent } from '../observability/events.js';
 import type { SessionEndReason } from '../protocol/socket.js';
 
 export type { SessionEndReason };
@@ -32,6 +33,10 @@ export class SessionEvents {
   }
 
   async publish(revocation: SessionRevocation): Promise<void> {
+    if (revocation.scope === 'renewed') logEvent('session_renewed');
+    else if (revocation.scope === 'user') {
+      logEvent('session_revoked', { scope: 'user', userId: revocation.userId, reason: revocation.reason });
+    } else logEvent('session_revoked', { scope: 'session', reason: revocation.reason });
     await Promise.all([...this.listeners].map((listener) => listener(revocation)));
   }
 }

@@ -32,15 +32,15 @@ export class SessionLifetime {
 
   /**
    * The user behind a session (or behind a credential that session issued), if it still stands:
-   * the user exists, carries the auth epoch the session began under (no password change since),
-   * and the session was not revoked (logout).
+   * the user exists and is not disabled, carries the auth epoch the session began under (no
+   * password change or revocation since), and the session was not revoked (logout).
    */
   async currentUser(userId: string, epoch: number, sessionHash: string): Promise<UserRecord | null> {
     const [user, isRevoked] = await Promise.all([
       this.users.findById(userId),
       this.revoked.isRevoked(sessionHash),
     ]);
-    return user !== null && user.authEpoch === epoch && !isRevoked ? user : null;
+    return user !== null && !user.disabled && user.authEpoch === epoch && !isRevoked ? user : null;
   }
 
   /** Remembers a session as ended until it could no longer have been valid anyway. */

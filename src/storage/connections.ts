@@ -1,21 +1,24 @@
 import { Logger } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
-import { createClient } from 'redis';
 import type { AppConfig } from '../config/config.js';
 import { connectMongo } from './mongo/mongo-connection.js';
 import { ensureMongoIndexes } from './mongo/mongo-indexes.js';
+import { connectRedis, type RedisClient } from './redis/redis-connection.js';
 
-const createRedis = (url: string) => createClient({ url });
-export type RedisClient = ReturnType<typeof createRedis>;
+export type { RedisClient };
 
 /**
  * The network clients of the configured profile, opened once at boot and shared: one MongoClient
  * for the data stores, sessions and the Socket.IO adapter; one Redis client for sessions, rate
- * limits and the adapter (which duplicates it for its blocking reads).
+ * limits and the socket counts, and one for the Redis adapter (which duplicates it for its
+ * blocking reads).
  */
 export interface Connections {
   mongo?: { client: MongoClient; db: Db };
+  /** Fails at once while Redis is unreachable: a request answers 503 instead of waiting. */
   redis?: RedisClient;
+  /** Waits for a reconnection, bounded: the adapter's reader polls in a loop that must not spin. */
+  redisAdapter?: RedisClient;
 }
 
 export const CONNECTIONS = Symbol('Connections');
@@ -36,12 +39,13 @@ export async function openConnections(config: AppConfig): Promise<Connections> {
       });
     }
     if (config.redisUrl) {
-      const logger = new Logger('Redis');
-      const redis = createRedis(config.redisUrl);
-      // Without a listener a lost connection would crash the process; the client reconnects itself.
-      redis.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
-      await redis.connect();
-      connections.redis = redis;
+      connections.redis = watched(await connectRedis(config.redisUrl), 'Redis');
+      if (config.ioAdapter === 'redis') {
+        connections.redisAdapter = watched(
+          await connectRedis(config.redisUrl, { offlineQueue: true }),
+          'RedisAdapter',
+        );
+      }
     }
     return connections;
   } catch (error) {
@@ -50,6 +54,28 @@ export async function openConnections(config: AppConfig): Promise<Connections> {
   }
 }
 
+/** One warning when the connection drops and one when it is back, not one per retry. */
+function watched(client: RedisClient, context: string): RedisClient {
+  const logger = new Logger(context);
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`connection lost, reconnecting: ${error.message || error.name}`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('connection back');
+  });
+  return client;
+}
+
 export async function closeConnections(connections: Connections): Promise<void> {
-  await Promise.allSettled([connections.mongo?.client.close(), connections.redis?.quit()]);
+  const quit = (client?: RedisClient) => (client?.isReady ? client.quit() : client?.destroy());
+  await Promise.allSettled([
+    connections.mongo?.client.close(),
+    quit(connections.redis),
+    quit(connections.redisAdapter),
+  ]);
 }

@@ -52,6 +52,8 @@ export const MIGRATIONS: readonly string[] = [
   // The cap on rooms per owner counts them; GET /rooms pages by (created_at, id).
   `CREATE INDEX rooms_by_owner ON rooms (owner_id);
    CREATE INDEX rooms_by_creation ON rooms (created_at, id);`,
+  // An operator disables an account through the server API.
+  `ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));`,
   // express-session data (SESSION_STORE=sqlite), under the hash of the session id, never the id.
   `CREATE TABLE sessions (
      session_hash TEXT PRIMARY KEY,

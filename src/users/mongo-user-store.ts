@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError, MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import { NewUser, UserRecord, UserStore, UsernameTakenError } from './user-store.js';
 
@@ -11,6 +11,8 @@ interface UserDocument {
   displayName: string;
   passwordHash: string;
   authEpoch: number;
+  /** Absent on users created before accounts could be disabled. */
+  disabled?: boolean;
   createdAt: string;
 }
 
@@ -23,6 +25,7 @@ const fromDocument = (document: UserDocument): UserRecord => ({
   displayName: document.displayName,
   passwordHash: document.passwordHash,
   authEpoch: document.authEpoch,
+  disabled: document.disabled === true,
   createdAt: document.createdAt,
 });
 
@@ -38,6 +41,7 @@ export class MongoUserStore implements UserStore {
     const record: UserRecord = {
       id: randomUUID(),
       authEpoch: 0,
+      disabled: false,
       createdAt: new Date().toISOString(),
       ...user,
     };
@@ -67,6 +71,22 @@ export class MongoUserStore implements UserStore {
       { $set: { passwordHash }, $inc: { authEpoch: 1 } },
       { returnDocument: 'after', projection: { authEpoch: 1 } },
     );
+    return document?.authEpoch ?? null;
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<number | null> {
+    return this.updateEpoch(id, { $set: { disabled }, $inc: { authEpoch: disabled ? 1 : 0 } });
+  }
+
+  async bumpAuthEpoch(id: string): Promise<number | null> {
+    return this.updateEpoch(id, { $inc: { authEpoch: 1 } });
+  }
+
+  private async updateEpoch(id: string, update: UpdateFilter<UserDocument>): Promise<number | null> {
+    const document = await this.users.findOneAndUpdate({ _id: id }, update, {
+      returnDocument: 'after',
+      projection: { authEpoch: 1 },
+    });
     return document?.authEpoch ?? null;
   }
 }

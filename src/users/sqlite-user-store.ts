@@ -8,6 +8,7 @@ interface UserRow {
   display_name: string;
   password_hash: string;
   auth_epoch: number;
+  disabled: number;
   created_at: string;
 }
 
@@ -17,6 +18,7 @@ const fromRow = (row: UserRow): UserRecord => ({
   displayName: row.display_name,
   passwordHash: row.password_hash,
   authEpoch: row.auth_epoch,
+  disabled: row.disabled === 1,
   createdAt: row.created_at,
 });
 
@@ -25,6 +27,8 @@ export class SqliteUserStore implements UserStore {
   private readonly byId;
   private readonly byUsername;
   private readonly updatePassword;
+  private readonly updateDisabled;
+  private readonly updateEpoch;
 
   constructor(db: Sqlite) {
     this.insert = db.prepare<[string, string, string, string, string]>(
@@ -35,12 +39,19 @@ export class SqliteUserStore implements UserStore {
     this.updatePassword = db.prepare<[string, string], { auth_epoch: number }>(
       `UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1 WHERE id = ? RETURNING auth_epoch`,
     );
+    this.updateDisabled = db.prepare<[number, number, string], { auth_epoch: number }>(
+      `UPDATE users SET disabled = ?, auth_epoch = auth_epoch + ? WHERE id = ? RETURNING auth_epoch`,
+    );
+    this.updateEpoch = db.prepare<[string], { auth_epoch: number }>(
+      `UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = ? RETURNING auth_epoch`,
+    );
   }
 
   async create(user: NewUser): Promise<UserRecord> {
     const record: UserRecord = {
       id: randomUUID(),
       authEpoch: 0,
+      disabled: false,
       createdAt: new Date().toISOString(),
       ...user,
     };
@@ -65,5 +76,15 @@ export class SqliteUserStore implements UserStore {
 
   async changePassword(id: string, passwordHash: string): Promise<number | null> {
     return this.updatePassword.all(passwordHash, id)[0]?.auth_epoch ?? null;
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<number | null> {
+    // `.all()`: a RETURNING statement read with `.get()` is never finished (see docs).
+    const flag = disabled ? 1 : 0;
+    return this.updateDisabled.all(flag, flag, id)[0]?.auth_epoch ?? null;
+  }
+
+  async bumpAuthEpoch(id: string): Promise<number | null> {
+    return this.updateEpoch.all(id)[0]?.auth_epoch ?? null;
   }
 }

@@ -10,6 +10,8 @@ export interface UserRecord {
   passwordHash: string;
   /** Bumped whenever credentials change; sessions and tokens carrying an older epoch are void. */
   authEpoch: number;
+  /** Set by an operator: a disabled user cannot log in, and nothing of theirs stands. */
+  disabled: boolean;
   createdAt: string;
 }
 
@@ -35,6 +37,13 @@ export interface UserStore {
   findByUsername(username: string): Promise<UserRecord | null>;
   /** Sets a new hash and bumps the auth epoch; resolves to the new epoch, or null for an unknown id. */
   changePassword(id: string, passwordHash: string): Promise<number | null>;
+  /**
+   * Disables or enables the user. Disabling also bumps the auth epoch, so what it ended stays ended
+   * once the user is enabled again. Resolves to the epoch after the change, or null for an unknown id.
+   */
+  setDisabled(id: string, disabled: boolean): Promise<number | null>;
+  /** Bumps the auth epoch alone (every session and credential of the user is void); null for an unknown id. */
+  bumpAuthEpoch(id: string): Promise<number | null>;
 }
 
 export const USER_STORE = Symbol('UserStore');

@@ -25,9 +25,17 @@ export class UsersService {
     }
   }
 
-  /** The user when the password matches; null otherwise, after the same amount of hashing work. */
+  /**
+   * The user when the password matches; null otherwise, after the same amount of hashing work.
+   * @throws AppException ACCOUNT_DISABLED for a disabled user whatever the password: the real hash
+   *   is never checked, so the answer says nothing about the password (the dummy keeps the timing).
+   */
   async authenticate(username: string, password: string): Promise<UserRecord | null> {
     const user = await this.users.findByUsername(username);
+    if (user?.disabled) {
+      await this.hasher.verify(undefined, password);
+      throw new AppException('ACCOUNT_DISABLED');
+    }
     return (await this.hasher.verify(user?.passwordHash, password)) ? user : null;
   }
 
@@ -49,4 +57,23 @@ export class UsersService {
     if (epoch === null) throw new AppException('UNAUTHENTICATED');
     return epoch;
   }
+
+  /** An operator's reset: no current password; resolves to the new auth epoch. */
+  async resetPassword(userId: string, newPassword: string): Promise<number> {
+    return found(await this.users.changePassword(userId, await this.hasher.hash(newPassword)));
+  }
+
+  async setDisabled(userId: string, disabled: boolean): Promise<number> {
+    return found(await this.users.setDisabled(userId, disabled));
+  }
+
+  /** Voids every session and credential of the user at its next use. */
+  async bumpAuthEpoch(userId: string): Promise<number> {
+    return found(await this.users.bumpAuthEpoch(userId));
+  }
+}
+
+function found(epoch: number | null): number {
+  if (epoch === null) throw new AppException('NOT_FOUND', 'User not found');
+  return epoch;
 }

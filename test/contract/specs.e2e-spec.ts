@@ -11,6 +11,7 @@ import {
   type HttpRoute,
 } from '../../src/protocol/index.js';
 import { specFiles } from '../../tools/specs/index.js';
+import { newApiKey } from '../helpers/api.js';
 import { loggedInAgent, startApp, type TestApp } from '../helpers/app.js';
 
 const BUILT = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -51,7 +52,8 @@ describe('The running server', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startApp();
+    // The server API is served (and answers 401 rather than 404) only with a key configured.
+    t = await startApp({ API_KEY: newApiKey() });
   });
 
   afterAll(async () => {
@@ -108,6 +110,18 @@ describe('The running server', () => {
       const res = await call(request(t.url)).expect(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
     });
+
+    if (route.auth === 'apiKey') {
+      it('refuses a session cookie and a bearer token: only the API key will do', async () => {
+        const { agent } = await loggedInAgent(t.url);
+        const { accessToken } = (await agent.post('/auth/token').expect(201)).body as { accessToken: string };
+        expect((await call(agent as unknown as ReturnType<typeof request>)).status).toBe(401);
+        const res = await call(request(t.url)).set('Authorization', `Bearer ${accessToken}`);
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('UNAUTHENTICATED');
+      });
+      return;
+    }
 
     it(
       route.auth === 'session'

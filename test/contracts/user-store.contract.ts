@@ -20,6 +20,7 @@ export function describeUserStoreContract(implementation: string, make: () => Pr
         displayName: 'Alice A.',
         passwordHash: 'hash-1',
         authEpoch: 0,
+        disabled: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
       });
       expect(await store.findById(created.id)).toEqual(created);
@@ -64,6 +65,28 @@ export function describeUserStoreContract(implementation: string, make: () => Pr
       expect(await store.changePassword(user.id, 'new-2')).toBe(2);
       expect(await store.findById(user.id)).toMatchObject({ passwordHash: 'new-2', authEpoch: 2 });
       expect(await store.changePassword('no-such-id', 'x')).toBeNull();
+    });
+
+    it('disables a user with an epoch bump, and enables it again without one', async () => {
+      const user = await store.create({ username: name('dis'), displayName: 'dis', passwordHash: 'h' });
+      expect(await store.setDisabled(user.id, true)).toBe(1);
+      expect(await store.findById(user.id)).toMatchObject({ disabled: true, authEpoch: 1 });
+      expect((await store.findByUsername(user.username))?.disabled).toBe(true);
+      expect(await store.setDisabled(user.id, false)).toBe(1);
+      expect(await store.findById(user.id)).toMatchObject({ disabled: false, authEpoch: 1 });
+      expect(await store.setDisabled('no-such-id', true)).toBeNull();
+    });
+
+    it('bumps the auth epoch alone, keeping the password hash', async () => {
+      const user = await store.create({ username: name('bump'), displayName: 'b', passwordHash: 'kept' });
+      expect(await store.bumpAuthEpoch(user.id)).toBe(1);
+      expect(await store.bumpAuthEpoch(user.id)).toBe(2);
+      expect(await store.findById(user.id)).toMatchObject({
+        passwordHash: 'kept',
+        authEpoch: 2,
+        disabled: false,
+      });
+      expect(await store.bumpAuthEpoch('no-such-id')).toBeNull();
     });
 
     it('treats hostile strings as plain data', async () => {

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { parseMessageId } from '../../src/rooms/message-id.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from '../helpers/app.js';
 import { ack, chatClient, connected, type ChatClient } from '../helpers/sockets.js';
@@ -40,6 +41,26 @@ describe('the MongoDB profile while the replica set loses its primary', () => {
 
     fake.stepUp();
     expect((await agent.get('/auth/me').expect(200)).body).toEqual({ user });
+  });
+
+  it('turns readiness to 503 with mongo down while no primary is left, and back to 200 after', async () => {
+    expect((await request(app.url).get('/health/ready').expect(200)).body.checks).toEqual({ mongo: 'up' });
+    fake.stepDown();
+    try {
+      await vi.waitFor(() => request(app.url).get('/health/ready').expect(503), {
+        timeout: 5_000,
+        interval: 200,
+      });
+      const res = await request(app.url).get('/health/ready').expect(503);
+      expect(res.body.details).toMatchObject({ draining: false, checks: { mongo: 'down' } });
+      await request(app.url).get('/health/live').expect(200);
+    } finally {
+      fake.stepUp();
+    }
+    await vi.waitFor(() => request(app.url).get('/health/ready').expect(200), {
+      timeout: 5_000,
+      interval: 200,
+    });
   });
 
   it('acks a message sent while no primary is left with UNAVAILABLE, and takes it once one is elected', async () => {

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startInstance, type Instance } from '../../tools/local-cluster.js';
 import { sessionCookie, STRONG_PASSWORD, tempDir, uniqueName } from '../helpers/app.js';
+import { apiClient, newApiKey } from '../helpers/api.js';
 import { ack, chatClient, connected, refusal, type ChatClient } from '../helpers/sockets.js';
 
 const SESSION_SECRET = randomBytes(32).toString('base64url');
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const NEW_PASSWORD = 'the second password of alice';
+const API_KEY = newApiKey();
 
 /**
  * Attack: read what the server lets slip, in its answers (a 500 that echoes internals) or in its
@@ -28,9 +30,12 @@ describe('what the server tells clients and its logs', () => {
       {
         ...process.env,
         NODE_ENV: 'development',
+        // The assertions on api_call lines read JSON fields.
+        LOG_FORMAT: 'json',
         DATA_DIR: dataDir,
         SESSION_SECRET,
         JWT_SECRET,
+        API_KEY,
         SESSION_TOUCH_INTERVAL: '1',
       },
       (line) => log.push(line),
@@ -68,6 +73,21 @@ describe('what the server tells clients and its logs', () => {
       await ack(socket, 'room:join', { roomId: 'general' });
       await ack(socket, 'message:send', { roomId: 'general', text: 'hello', clientMsgId: uniqueName('m') });
     }
+    // The server API, with the key, with a wrong one and with one that differs in its last character.
+    const api = apiClient(url, API_KEY);
+    keep(await api.post(`/api/users/${username}/unlock`).expect(204));
+    keep(await api.post('/api/rooms/general/messages', { text: 'from ops' }).expect(201));
+    keep(
+      await apiClient(url, `${API_KEY.slice(0, -1)}!`)
+        .get('/api/info')
+        .expect(401),
+    );
+    await vi.waitFor(() => expect(log.join('\n')).toMatch(/"event":"api_call".*"authorized":false/), {
+      timeout: 5000,
+    });
+    expect(log.join('\n')).toMatch(
+      new RegExp(`"event":"api_call","operation":"POST /api/users/:username/unlock","target":"${username}"`),
+    );
     const changed = keep(
       await request(url)
         .post('/auth/password')
@@ -95,6 +115,8 @@ describe('what the server tells clients and its logs', () => {
       'the new password': NEW_PASSWORD,
       'the session secret': SESSION_SECRET,
       'the JWT secret': JWT_SECRET,
+      'the API key': API_KEY,
+      'most of the API key': API_KEY.slice(0, -1),
       'the session id': sid(cookie),
       'the renewed session id': sid(sessionCookie(changed)),
       'a password hash': '$argon2',

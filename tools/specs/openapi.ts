@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  API_KEY_HEADER,
   ApiErrorSchema,
   apiErrorOf,
   ROUTE_AUTH,
@@ -28,6 +29,7 @@ const SECURITY: Record<HttpRoute['auth'], Record<string, []>[]> = {
   none: [],
   session: [{ sessionCookie: [] }],
   sessionOrBearer: [{ sessionCookie: [] }, { bearerToken: [] }],
+  apiKey: [{ apiKey: [] }],
 };
 
 /** The OpenAPI 3.1 document of the HTTP API, from `ROUTES` and the zod schemas they name. */
@@ -45,7 +47,8 @@ export function openApiDocument(): JsonSchema {
     info: {
       title: 'Tether HTTP API',
       version: PROTOCOL_VERSION,
-      summary: 'Accounts, sessions, credentials for cookieless clients, rooms and history.',
+      summary:
+        'Accounts, sessions, credentials for cookieless clients, rooms and history, and the server API for operators and backends.',
       description:
         'Bodies are JSON. Every error is `{code, message, details?}` with the status its code maps to. ' +
         'Unsafe requests from a foreign `Origin` are refused with 403 `CROSS_ORIGIN` before anything runs. ' +
@@ -69,6 +72,7 @@ export function openApiDocument(): JsonSchema {
           bearerFormat: 'JWT',
           description: 'An access token from `POST /auth/token`.',
         },
+        apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: ROUTE_AUTH.apiKey },
       },
     },
   };

@@ -77,6 +77,10 @@ export function describeError(
       return 'That is too long.';
     case 'LIMIT_REACHED':
       return context === 'room' ? 'You own as many rooms as allowed.' : error.message;
+    case 'ACCOUNT_DISABLED':
+      return 'This account is disabled. Ask the server’s operator.';
+    case 'REGISTRATION_CLOSED':
+      return 'This server does not take sign-ups. Ask its operator for an account.';
     case 'PROTOCOL_MISMATCH':
       return 'This page is out of date for the server. Reload the page.';
     default:

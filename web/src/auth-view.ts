@@ -13,6 +13,7 @@ export class AuthView {
   private readonly registerForm = byId<HTMLFormElement>('register-form');
   private readonly loginError = byId('login-error');
   private readonly registerError = byId('register-error');
+  private registrationOpen = true;
 
   constructor(private readonly onLoggedIn: (user: User) => void) {
     this.loginForm.addEventListener('submit', (event) => {
@@ -23,6 +24,7 @@ export class AuthView {
       event.preventDefault();
       void this.register();
     });
+    void this.checkRegistration();
     for (const button of this.screen.querySelectorAll<HTMLButtonElement>('[data-show]')) {
       button.addEventListener('click', () =>
         this.showForm(button.dataset.show === 'register' ? 'register' : 'login'),
@@ -46,7 +48,20 @@ export class AuthView {
     this.screen.hidden = true;
   }
 
+  /** With `REGISTRATION=closed` there is no form to offer, only how to get an account. */
+  private async checkRegistration(): Promise<void> {
+    try {
+      this.registrationOpen = (await session.client.request('registration')).registration === 'open';
+    } catch {
+      return; // The form stays; registering would say what is wrong.
+    }
+    byId('register-switch').hidden = !this.registrationOpen;
+    byId('registration-closed').hidden = this.registrationOpen;
+    if (!this.registrationOpen && !this.registerForm.hidden) this.showForm('login');
+  }
+
   private showForm(which: 'login' | 'register'): void {
+    if (!this.registrationOpen) which = 'login';
     this.loginForm.hidden = which !== 'login';
     this.registerForm.hidden = which !== 'register';
     this.title.textContent = which === 'login' ? 'Log in to Tether' : 'Create a Tether account';

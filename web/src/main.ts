@@ -12,7 +12,8 @@ const ENDED_NOTICE: Record<EndReason, string> = {
   logout: 'You were logged out because this session was logged out in another tab or window.',
   expired: 'Your session expired. Log in again.',
   password_changed: 'Your password was changed in another session. Log in with the new password.',
-  revoked: 'Your session was revoked. Log in again.',
+  revoked: 'Your session was ended by the server’s operator. Log in again.',
+  disabled: 'Your account was disabled by the server’s operator.',
   unauthenticated: 'Your session has ended. Log in again.',
   server: 'The server closed the connection. Log in again.',
 };

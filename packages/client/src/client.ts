@@ -67,6 +67,11 @@ export interface TetherClientOptions {
   cookies?: 'browser' | 'jar';
   /** How long an acknowledgement may take. @default 10000 */
   ackTimeoutMs?: number;
+  /**
+   * The server API key (`API_KEY`), for a backend calling the server API (`request('apiPublish',
+   * ...)`): sent on those routes only. Never give it to a browser.
+   */
+  apiKey?: string;
   /** Refuse a server whose protocol major differs from this package's. @default true */
   checkProtocol?: boolean;
   /** Passed to socket.io-client (transports, reconnection delays); not `auth` or headers. */
@@ -105,6 +110,7 @@ export class TetherClient extends Emitter<TetherEvents> {
       baseUrl: options.baseUrl ?? '',
       jar: this.jar,
       bearer: () => this.credentials.bearer,
+      apiKey: options.apiKey,
     });
     this.credentials = new Credentials(this.http, options.token);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { TetherError } from './errors.js';
-import { ApiErrorSchema, ERRORS, routePath, ROUTES, type HttpRoute, type RouteName } from './protocol.js';
+import {
+  API_KEY_HEADER,
+  ApiErrorSchema,
+  ERRORS,
+  routePath,
+  ROUTES,
+  type HttpRoute,
+  type RouteName,
+} from './protocol.js';
 import type { SessionCookie } from './session-cookie.js';
 
 type RouteOf<R extends RouteName> = (typeof ROUTES)[R];
@@ -24,6 +32,8 @@ export interface HttpOptions {
   jar?: SessionCookie;
   /** A bearer token for the routes that take one, when there is no session cookie to use. */
   bearer: () => string | undefined;
+  /** The server API key, sent on the server API's routes only. */
+  apiKey?: string;
 }
 
 /** The HTTP API, typed by the route table: `call('getRoom', {params: {id}})`. */
@@ -51,6 +61,7 @@ export class HttpApi {
     if (jar?.header) headers.Cookie = jar.header;
     const token = bearer();
     if (route.auth === 'sessionOrBearer' && token && !jar?.header) headers.Authorization = `Bearer ${token}`;
+    if (route.auth === 'apiKey' && this.options.apiKey) headers[API_KEY_HEADER] = this.options.apiKey;
 
     let res: Response;
     try {

@@ -24,7 +24,7 @@ describe('secrets from <NAME>_FILE', () => {
 
   it('covers every credential variable, and no other', () => {
     expect(SECRET_ENV_NAMES).toEqual(
-      expect.arrayContaining(['SESSION_SECRET', 'JWT_SECRET', 'MONGO_URL', 'REDIS_URL']),
+      expect.arrayContaining(['SESSION_SECRET', 'JWT_SECRET', 'MONGO_URL', 'REDIS_URL', 'API_KEY']),
     );
     expect(SECRET_ENV_NAMES).not.toContain('PORT');
   });

@@ -58,14 +58,15 @@ async function startTargets(options: Options, redisUrl: string | { reason: strin
       : typeof redisUrl === 'string'
         ? keep(start(redisUrl))
         : Promise.resolve(redisUrl);
-  const [bare, floor, tether, floorRedis, tetherRedis] = await Promise.all([
+  const [bare, floor, tether, floorRedis, tetherRedis, tetherSqlite] = await Promise.all([
     keep(startBare()),
     keep(startFloor('file')),
     keep(startTether('file')),
     redisVariant((url) => startFloor('redis', url)),
     redisVariant((url) => startTether('redis', url)),
+    options.scenarios.includes('handshake') ? keep(startTether('sqlite')) : Promise.resolve(notRun),
   ]);
-  return { bare, floor, tether, floorRedis, tetherRedis } satisfies Targets;
+  return { bare, floor, tether, floorRedis, tetherRedis, tetherSqlite } satisfies Targets;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,8 @@
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import helmet from 'helmet';
 import type { PassportStatic } from 'passport';
 import { AppModule } from './app.module.js';
@@ -23,20 +25,28 @@ import type { SharedSession } from './session/session-middleware.js';
 import { refuseAnnouncedOversize } from './http/announced-body-limit.js';
 import { applyHttpServerLimits } from './http/http-server-limits.js';
 import { helmetOptions, serveWebApp } from './http/web-app.js';
+import { ListeningServerAdapter } from './http/listening-server.adapter.js';
 
 /**
  * Builds the whole application, HTTP middleware order included. `main.ts` and every test go
  * through here, so a test app is the production app.
  */
-export async function createApp(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig = loadConfig(),
+  /** A server `listenEarly` opened; the app then serves on it instead of creating its own. */
+  httpServer?: Server,
+): Promise<NestExpressApplication> {
   const logging = configureLogging(config);
   startMetrics(config.instanceId);
   ensureDataDir(config);
   const secrets = resolveSecrets(config);
   const connections = await openConnections(config);
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, secrets, connections),
-    { bodyParser: false, logger: logging.nest },
+  const module = AppModule.forRoot(config, secrets, connections);
+  const options: NestApplicationOptions = { bodyParser: false, logger: logging.nest };
+  const app = await (
+    httpServer
+      ? NestFactory.create<NestExpressApplication>(module, new ListeningServerAdapter(httpServer), options)
+      : NestFactory.create<NestExpressApplication>(module, options)
   ).catch(async (error: unknown) => {
     await closeConnections(connections);
     throw error;

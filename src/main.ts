@@ -1,11 +1,18 @@
-import { installProcessGuard } from './common/process-guard.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { StartupError } from './config/startup-error.js';
-import { serve } from './serve.js';
+import { listenEarly, type EarlyListener } from './http/early-listener.js';
+import { listenError } from './http/listen-error.js';
 
+let early: EarlyListener | undefined;
 try {
   const config = loadConfig();
-  const app = await serve(config);
+  // Listening first, and Nest and the drivers loaded only then: a restarted instance takes its
+  // clients' retries at once and serves them as soon as it is ready.
+  early = await listenEarly(config.port, config.host).catch((error: unknown) => {
+    throw listenError(error, 'PORT', config.port, config.host);
+  });
+  const { serve } = await import('./serve.js');
+  const app = await serve(config, early);
   // SIGTERM drains (see GracefulShutdown); should anything hang, the process still ends.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -14,8 +21,10 @@ try {
     );
   }
   // Only once serving: a failed boot must still end the process with its error.
+  const { installProcessGuard } = await import('./common/process-guard.js');
   installProcessGuard();
 } catch (error) {
+  early?.abort();
   if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
   // An environment problem, not a bug: one line naming the variable, no stack, exit code 1.
   process.stderr.write(`${error.message}\n`);

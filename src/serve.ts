@@ -3,29 +3,24 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, listeningLine } from './app.factory.js';
 import type { AppConfig } from './config/config.js';
-import { StartupError } from './config/startup-error.js';
+import type { EarlyListener } from './http/early-listener.js';
+import { listenError } from './http/listen-error.js';
 import { configureLogging } from './observability/logger.js';
 import { httpUrl, startMetricsServer } from './observability/metrics-server.js';
 
-/** What a failed `listen` means for an operator, by its errno. */
-const LISTEN_PROBLEMS: Record<string, string> = {
-  EADDRINUSE: 'is already in use',
-  EACCES: 'needs privileges this process lacks',
-  EADDRNOTAVAIL: 'is not an address of this host',
-  ENOTFOUND: 'does not resolve',
-};
-
 /**
- * Builds the app, binds it (and the metrics port, when set) and says where, in one line. A bind
+ * Builds the app, binds it (unless `listenEarly` did) (and the metrics port, when set) and says where, in one line. A bind
  * that fails is a StartupError naming PORT or HOST; Nest's own `listen` would log it as an error
  * with a stack first.
  */
-export async function serve(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await createApp(config);
+export async function serve(config: AppConfig, early?: EarlyListener): Promise<NestExpressApplication> {
+  const app = await createApp(config, early?.server);
   try {
     await app.init();
     const server = app.getHttpServer() as Server;
-    await bind(server, config.port, config.host, 'PORT');
+    // Already bound by `listenEarly`: the connections it held meet a ready app.
+    if (early) early.release();
+    else await bind(server, config.port, config.host, 'PORT');
     const url = httpUrl(server.address() as AddressInfo);
     const logger = configureLogging(config).root;
     if (config.metricsPort !== undefined) {
@@ -51,16 +46,5 @@ function bind(server: Server, port: number, host: string | undefined, variable: 
       server.off('error', fail);
       resolve();
     });
-  });
-}
-
-function listenError(error: unknown, variable: string, port: number, host: string | undefined): Error {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  const problem = LISTEN_PROBLEMS[code];
-  if (!problem) return error as Error;
-  const where = `${host ?? '*'}:${port}`;
-  const culprit = code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'HOST' : variable;
-  return new StartupError(`${culprit}: ${culprit === 'HOST' ? host : where} ${problem} (${code})`, {
-    cause: error,
   });
 }

@@ -6,6 +6,7 @@ import { closeConnections, openConnections, type Connections } from '../src/stor
 import { describeSessionStoreContract } from './contracts/session-store.contract.js';
 import { describeWithBinary, requireBinary } from './helpers/binaries.js';
 import { tempDir } from './helpers/app.js';
+import { openSqlite } from '../src/storage/sqlite.js';
 
 const open: Connections[] = [];
 afterAll(async () => {
@@ -13,6 +14,11 @@ afterAll(async () => {
 });
 
 describeSessionStoreContract('file', async () => createSessionStore(loadConfig({ DATA_DIR: tempDir() }), {}));
+
+describeSessionStoreContract('sqlite', async () => {
+  const config = loadConfig({ DATA_DIR: tempDir(), SESSION_STORE: 'sqlite' });
+  return createSessionStore(config, {}, openSqlite(config.dataDir));
+});
 
 describeWithBinary(requireBinary('redis-server'), 'Redis-backed pieces', ([redisBinary]) => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

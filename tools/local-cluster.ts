@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { freePort, startNginx, startRedis, startService, waitForPort, type Service } from './processes.js';
 
@@ -90,5 +91,24 @@ export async function startInstance(
     onOutput: onOutput && ((line) => onOutput(`[${id}] ${line}`)),
   });
   await waitForPort(port);
+  // The port opens before the app is ready (`listenEarly`); a first answer means it is.
+  await firstAnswer(port, 30_000).catch(async (error: unknown) => {
+    await service.stop();
+    throw error;
+  });
   return { ...service, id, url: `http://127.0.0.1:${port}` };
+}
+
+/** Resolves on the first HTTP answer to `GET /health`, whatever its status. */
+function firstAnswer(port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      resolve();
+    });
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`no answer on port ${port} after ${timeoutMs} ms`)),
+    );
+    req.once('error', reject);
+  });
 }

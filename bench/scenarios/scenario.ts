@@ -26,6 +26,8 @@ export interface Targets {
   tether: Target;
   floorRedis: Target | { reason: string };
   tetherRedis: Target | { reason: string };
+  /** Tether with `SESSION_STORE=sqlite` (handshake storm only). */
+  tetherSqlite: Target | { reason: string };
 }
 
 export interface RunContext {

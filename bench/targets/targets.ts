@@ -9,7 +9,7 @@ import { ManagedServer } from './managed-server.js';
 
 export type ServerName = 'bare' | 'floor' | 'tether';
 export const SERVER_NAMES: readonly ServerName[] = ['bare', 'floor', 'tether'];
-export type StoreKind = 'file' | 'redis';
+export type StoreKind = 'file' | 'sqlite' | 'redis';
 
 /** A server under test, with what the harness needs to set up its clients (never timed). */
 export interface Target {
@@ -47,7 +47,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function storeEnv(store: StoreKind, redisUrl?: string): NodeJS.ProcessEnv {
-  if (store === 'file') return { SESSION_STORE: 'file' };
+  if (store === 'file' || store === 'sqlite') return { SESSION_STORE: store };
   if (!redisUrl) throw new Error('the Redis store needs a Redis URL');
   return { SESSION_STORE: 'redis', REDIS_URL: redisUrl };
 }
@@ -132,12 +132,14 @@ export async function startTether(store: StoreKind, redisUrl?: string): Promise<
     // REDIS_URL alone would also move the Socket.IO adapter to Redis: only the store is compared.
     IO_ADAPTER: 'memory',
     // The per-user message limit (30 per 10 s) would refuse the closed-loop senders, and the
-    // connection caps and registration limit the storms of a few users from one address.
+    // hardening's caps the storms: every client is one address, a few users share thousands of sockets.
     MESSAGE_RATE_LIMIT: '1000000000',
     HANDSHAKE_RATE_LIMIT: '1000000000',
-    SOCKET_MAX_PER_IP: '1000000',
     SOCKET_MAX_PER_USER: '1000000',
+    SOCKET_MAX_PER_IP: '1000000',
     REGISTER_RATE_LIMIT: '1000000',
+    ROOM_CREATE_RATE_LIMIT: '1000000',
+    MAX_OWNED_ROOMS: '100000',
   };
   const server = await ManagedServer.start(
     `tether (${store})`,

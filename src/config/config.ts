@@ -118,7 +118,7 @@ const VARIABLES = {
   /** Which backend holds users, rooms, messages and tickets. @default mongo with MONGO_URL, else sqlite */
   dataStore: variable('DATA_STORE', z.enum(['sqlite', 'mongo']).optional()),
   /** Which backend holds express-session data. @default mongo with MONGO_URL, else file */
-  sessionStore: variable('SESSION_STORE', z.enum(['file', 'mongo', 'redis']).optional()),
+  sessionStore: variable('SESSION_STORE', z.enum(['file', 'sqlite', 'mongo', 'redis']).optional()),
   /** Which Socket.IO adapter spreads events across instances. @default from MONGO_URL / REDIS_URL */
   ioAdapter: variable('IO_ADAPTER', z.enum(['memory', 'mongo', 'redis']).optional()),
   /** A session ends after this long without a request or socket activity. @default 86400 s */

@@ -17,10 +17,12 @@ export interface Screening {
 }
 
 const SCREENING = Symbol('tether.screening');
+const RESPONSE = Symbol('tether.handshake-response');
 
 type EngineRequest = IncomingMessage & {
   _query: Record<string, string | undefined>;
   [SCREENING]?: Screening;
+  [RESPONSE]?: ServerResponse;
 };
 
 const isHandshake = (req: IncomingMessage) => (req as EngineRequest)._query.sid === undefined;
@@ -28,6 +30,25 @@ const isHandshake = (req: IncomingMessage) => (req as EngineRequest)._query.sid 
 /** The screening of the request that opened a connection (undefined once it was released). */
 export function screeningOf(req: IncomingMessage | undefined): Screening | undefined {
   return (req as EngineRequest | undefined)?.[SCREENING];
+}
+
+/**
+ * Lets go of what the handshake's response holds. On a websocket upgrade that response is
+ * engine.io's stand-in, which the TCP socket's close listener keeps for the connection's whole
+ * life, and with it the request and express-session's wrappers around both (a few KB per socket).
+ */
+export function releaseHandshakeResponse(req: IncomingMessage | undefined): void {
+  const res: object | undefined = (req as EngineRequest | undefined)?.[RESPONSE];
+  if (!res) return;
+  delete (req as EngineRequest)[RESPONSE];
+  // A polling handshake's real response has ended by now, and Node let go of it.
+  if ('statusCode' in res) return;
+  const standIn = res as NodeJS.EventEmitter & Record<string, unknown>;
+  standIn.removeAllListeners();
+  // Own properties only: express-session's `end`, on-headers' `writeHead`, the stand-in's `req`.
+  for (const key of ['req', 'end', 'writeHead', 'setHeader']) {
+    if (Object.hasOwn(standIn, key)) delete standIn[key];
+  }
 }
 
 /**
@@ -52,12 +73,13 @@ export function screenHandshakes(
   caps: SocketCaps,
   clientAddress: (req: IncomingMessage) => string,
 ): Middleware {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!isHandshake(req)) {
       next();
       return;
     }
     const address = clientAddress(req);
+    (req as EngineRequest)[RESPONSE] = res;
     caps.screen(address).then((refusal) => {
       (req as EngineRequest)[SCREENING] = { address, refusal };
       next();

@@ -69,7 +69,11 @@ export class NamespaceLifecycle implements BeforeApplicationShutdown, OnModuleDe
         () => socket.disconnect(true),
       ),
     );
-    const stops = [this.revocation.listen(namespace), this.census.listen(namespace)];
+    const stops = [
+      this.revocation.listen(namespace),
+      this.census.listen(namespace),
+      this.presence.listen(namespace),
+    ];
     this.attached = { namespace, stopListening: () => stops.forEach((stop) => stop()) };
   }
 

@@ -1,73 +1,145 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { User } from '../protocol/models.js';
-import { chatRoom, type ChatSocket } from './socket-types.js';
+import { contained } from './contained.js';
+import { RoomOccupancy } from './room-occupancy.js';
+import { chatRoom, PRESENCE_QUERY_EVENT, type ChatNamespace, type ChatSocket } from './socket-types.js';
+
+/** How long a join waits for the other instances' answers before it names this instance's users only. */
+const PEER_TIMEOUT_MS = 2_000;
+const RoomIdSchema = z.string().min(1).max(200);
 
 /**
- * Who is in a room, counted over every instance through the cluster adapter's `fetchSockets`.
- * `presence` events go out when a user's first socket joins and when their last socket leaves.
+ * Who is in a room, from per-room counts of users per instance (`RoomOccupancy`), so a join or a
+ * departure costs the same in a room of ten sockets or ten thousand. `presence` events go out when
+ * a user's first socket joins and when their last socket leaves. With a cluster adapter, the other
+ * instances answer a query from their own counts (users, not sockets, and at most the list cap);
+ * counts live in each process, so a crashed instance's users vanish with it and a restarted one
+ * starts from zero, as its sockets do.
  */
 @Injectable()
 export class Presence {
   private readonly logger = new Logger(Presence.name);
+  private readonly occupancy = new RoomOccupancy();
+  private readonly clustered: boolean;
+  /** The rooms each socket is counted in, so a departure is counted once whatever raced it. */
+  private readonly counted = new WeakMap<ChatSocket, Set<string>>();
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.clustered = config.ioAdapter !== 'memory';
+  }
+
+  /** Answers the other instances' queries; returns the stop function. */
+  listen(namespace: ChatNamespace): () => void {
+    const fromPeer = (roomId: unknown, answer?: unknown) =>
+      contained(this.logger, 'a presence query from another instance', () => {
+        const parsed = RoomIdSchema.safeParse(roomId);
+        if (typeof answer !== 'function') return;
+        (answer as (users: User[]) => void)(
+          parsed.success ? this.occupancy.users(parsed.data, LIMITS.onlineListMax) : [],
+        );
+      });
+    namespace.on(PRESENCE_QUERY_EVENT, fromPeer);
+    return () => namespace.off(PRESENCE_QUERY_EVENT, fromPeer);
+  }
 
   /** On connection: announces the user's departure from its rooms when the socket goes. */
   track(socket: ChatSocket): void {
-    let rooms: string[] = [];
-    socket.on('disconnecting', () => {
-      rooms = [...socket.rooms].filter((r) => r.startsWith('room:')).map((r) => r.slice('room:'.length));
-    });
     socket.on('disconnect', () => {
-      for (const roomId of rooms) void this.announceIfGone(socket, roomId);
+      const rooms = this.counted.get(socket);
+      this.counted.delete(socket);
+      for (const roomId of rooms ?? []) this.departed(socket, roomId);
     });
   }
 
   /** Joins the socket to the room and returns who is online there, this user included. */
   async join(socket: ChatSocket, roomId: string): Promise<User[]> {
-    const channel = chatRoom(roomId);
-    const rejoin = socket.rooms.has(channel);
-    await socket.join(channel);
-    const users = await this.socketsOf(socket, roomId);
     const me = socket.data.user;
-    if (!rejoin && users.filter((u) => u.id === me.id).length === 1) {
-      socket.to(channel).emit('presence', { roomId, user: me, status: 'online' });
+    await socket.join(chatRoom(roomId));
+    let rooms = this.counted.get(socket);
+    // A socket that went meanwhile was never counted, and a rejoin is counted once.
+    let first = false;
+    if (socket.connected && !rooms?.has(roomId)) {
+      if (!rooms) this.counted.set(socket, (rooms = new Set()));
+      rooms.add(roomId);
+      first = this.occupancy.add(roomId, me);
     }
-    return unique(users);
+    const { users, elsewhere } = await this.usersIn(socket.nsp, roomId, first ? me.id : undefined);
+    if (first && !elsewhere) {
+      socket.to(chatRoom(roomId)).emit('presence', { roomId, user: me, status: 'online' });
+    }
+    return users;
   }
 
   async leave(socket: ChatSocket, roomId: string): Promise<void> {
-    const channel = chatRoom(roomId);
-    if (!socket.rooms.has(channel)) return;
-    await socket.leave(channel);
-    await this.announceIfGone(socket, roomId);
+    const rooms = this.counted.get(socket);
+    if (!rooms?.has(roomId)) return;
+    rooms.delete(roomId);
+    await socket.leave(chatRoom(roomId));
+    this.departed(socket, roomId);
   }
 
   async online(socket: ChatSocket, roomId: string): Promise<User[]> {
-    return unique(await this.socketsOf(socket, roomId));
+    return (await this.usersIn(socket.nsp, roomId)).users;
   }
 
-  private async announceIfGone(socket: ChatSocket, roomId: string): Promise<void> {
-    try {
-      const user = socket.data.user;
-      if ((await this.socketsOf(socket, roomId)).some((u) => u.id === user.id)) return;
-      socket.nsp.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
-    } catch (error) {
-      this.logger.warn(`presence update failed: ${String(error)}`);
-    }
+  private departed(socket: ChatSocket, roomId: string): void {
+    const user = socket.data.user;
+    if (!this.occupancy.remove(roomId, user.id)) return;
+    this.usersIn(socket.nsp, roomId, user.id)
+      .then(({ elsewhere }) => {
+        if (elsewhere || this.occupancy.has(roomId, user.id)) return;
+        socket.nsp.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
+      })
+      .catch((error: unknown) => this.logger.warn(`presence update failed: ${String(error)}`));
   }
 
-  /** One entry per socket. Falls back to this instance's sockets if another instance does not answer. */
-  private async socketsOf(socket: ChatSocket, roomId: string): Promise<User[]> {
-    const room = socket.nsp.in(chatRoom(roomId));
-    const sockets = await room.fetchSockets().catch((error: unknown) => {
+  /**
+   * The room's users over every instance (at most the list cap), and whether another instance has
+   * sockets of `userId` there. Without an answer from the others, this instance's users only.
+   */
+  private async usersIn(
+    namespace: ChatNamespace,
+    roomId: string,
+    userId?: string,
+  ): Promise<{ users: User[]; elsewhere: boolean }> {
+    const local = this.occupancy.users(roomId, LIMITS.onlineListMax);
+    if (!this.clustered) return { users: local, elsewhere: false };
+    const peers = await askPeers(namespace, roomId).catch((error: unknown) => {
       this.logger.warn(`cluster-wide presence unavailable, using local sockets: ${String(error)}`);
-      return room.local.fetchSockets();
+      return [] as unknown[];
     });
-    return sockets.map((s) => s.data.user);
+    const all = new Map(local.map((u) => [u.id, u]));
+    let elsewhere = false;
+    for (const answer of peers) {
+      if (!Array.isArray(answer)) continue;
+      for (const user of answer as User[]) {
+        if (user?.id === userId) elsewhere = true;
+        if (typeof user?.id === 'string' && !all.has(user.id)) all.set(user.id, user);
+      }
+    }
+    return { users: [...all.values()].slice(0, LIMITS.onlineListMax), elsewhere };
   }
 }
 
-/** One entry per user, at most `LIMITS.onlineListMax` of them, so no ack grows with the room. */
-function unique(users: User[]): User[] {
-  return [...new Map(users.map((u) => [u.id, u])).values()].slice(0, LIMITS.onlineListMax);
+/** Each other instance's answer to a presence query for the room. */
+function askPeers(namespace: ChatNamespace, roomId: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer')), PEER_TIMEOUT_MS);
+    const answered = (error: Error | null, responses: unknown[]) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(responses);
+    };
+    // Through the adapter, as in `SocketRevocation`: the namespace's own promise goes uncaught.
+    const adapter = namespace.adapter as { serverSideEmit(packet: unknown[]): unknown };
+    Promise.resolve(adapter.serverSideEmit([PRESENCE_QUERY_EVENT, roomId, answered])).catch(
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -1,7 +1,8 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { PassportStatic } from 'passport';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppConfig } from '../config/config.js';
 import type { Middleware, SharedSession } from '../session/session-middleware.js';
@@ -14,6 +15,7 @@ import {
   originGate,
   screenHandshakes,
 } from './engine-middlewares.js';
+import { bindEventHandlers } from './event-dispatch.js';
 import { capOutboundBuffers } from './outbound-buffer-cap.js';
 import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
@@ -35,6 +37,8 @@ export interface SessionIoAdapterDeps {
  * carries the identity of the session that opened it.
  */
 export class SessionIoAdapter extends IoAdapter {
+  private readonly dispatchLogger = new Logger('EventDispatch');
+
   constructor(
     private readonly app: INestApplicationContext,
     private readonly deps: SessionIoAdapterDeps,
@@ -84,5 +88,10 @@ export class SessionIoAdapter extends IoAdapter {
     server.engine.use(onlyForHandshake(passport.session() as Middleware));
     capOutboundBuffers(server.engine, config.socketMaxBufferedBytes);
     return server;
+  }
+
+  /** One listener per socket instead of Nest's rxjs chain per handler (see `bindEventHandlers`). */
+  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[]): void {
+    bindEventHandlers(socket, handlers, (payload) => this.mapPayload(payload), this.dispatchLogger);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { releaseHandshakeResponse } from './engine-middlewares.js';
 import { cookieSessionRoom, sessionRoom, userRoom, type ChatSocket } from './socket-types.js';
 
 /** A connected socket's identity rooms, which revocations (`SocketRevocation`) target. */
@@ -13,6 +14,7 @@ export class SocketIdentity {
     const rooms = [userRoom(user.id), sessionRoom(hash)];
     if (via === 'session') rooms.push(cookieSessionRoom(hash));
     // The handshake request (headers, cookie, passport state) is not needed any longer.
+    releaseHandshakeResponse(socket.request);
     (socket.conn as { request?: unknown }).request = undefined;
     socket.handshake.headers = {};
     socket.handshake.auth = {};

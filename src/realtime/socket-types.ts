@@ -16,9 +16,12 @@ export interface SocketData {
 export const REVOKED_EVENT = 'session:revoked';
 /** Between instances: each reports its own sockets (`ClusterCensus`). */
 export const CENSUS_EVENT = 'instance:census';
+/** Between instances: which users of a room an instance has sockets of (cluster adapters only). */
+export const PRESENCE_QUERY_EVENT = 'presence:query';
 type InterServerEvents = {
   [REVOKED_EVENT]: (revocation: unknown, confirm: (applied: boolean) => void) => void;
   [CENSUS_EVENT]: (query: unknown, answer: (report: unknown) => void) => void;
+  [PRESENCE_QUERY_EVENT]: (roomId: unknown, answer: (users: User[]) => void) => void;
 };
 
 export type ChatNamespace = Namespace<

@@ -4,24 +4,28 @@ import type { Store } from 'express-session';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { Connections } from '../storage/connections.js';
+import type { Sqlite } from '../storage/sqlite.js';
 import { MONGO_COLLECTIONS } from '../storage/mongo/mongo-connection.js';
 import { FastMissFileStore } from './file-session-store.js';
 import { guardedSessionStore } from './guarded-session-store.js';
 import { sessionHash } from './session-hash.js';
+import { SqliteSessionStore } from './sqlite-session-store.js';
 
 /**
  * The express-session store for the configured profile, on the shared clients. Whichever it is,
  * only well-formed session ids reach it, and none leaves it in an error.
  */
-export function createSessionStore(config: AppConfig, connections: Connections): Store {
-  return guardedSessionStore(backingStore(config, connections));
+export function createSessionStore(config: AppConfig, connections: Connections, db?: Sqlite): Store {
+  return guardedSessionStore(backingStore(config, connections, db));
 }
 
-function backingStore(config: AppConfig, connections: Connections): Store {
+function backingStore(config: AppConfig, connections: Connections, db?: Sqlite): Store {
   const ttlSec = config.sessionIdleTimeoutSec;
   switch (config.sessionStore) {
     case 'file':
       return new FastMissFileStore({ path: join(config.dataDir, 'sessions'), ttlSec });
+    case 'sqlite':
+      return new SqliteSessionStore(db!, ttlSec);
     case 'redis':
       return new RedisStore({ client: connections.redis!, prefix: 'tether:sess:', ttl: ttlSec });
     case 'mongo':

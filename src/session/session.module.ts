@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SECRETS, type Secrets } from '../config/secrets.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
+import { SQLITE, type Sqlite } from '../storage/sqlite.js';
 import { UsersModule } from '../users/users.module.js';
 import { SessionEvents } from './session-events.js';
 import { SessionLifetime } from './session-lifetime.js';
@@ -18,9 +19,9 @@ export const SHARED_SESSION = Symbol('SharedSession');
     SessionLifetime,
     {
       provide: SHARED_SESSION,
-      inject: [APP_CONFIG, CONNECTIONS, SECRETS],
-      useFactory: (config: AppConfig, connections: Connections, secrets: Secrets) =>
-        createSharedSession(config, createSessionStore(config, connections), secrets.sessionSecret),
+      inject: [APP_CONFIG, CONNECTIONS, SECRETS, { token: SQLITE, optional: true }],
+      useFactory: (config: AppConfig, connections: Connections, secrets: Secrets, db?: Sqlite) =>
+        createSharedSession(config, createSessionStore(config, connections, db), secrets.sessionSecret),
     },
   ],
   exports: [SHARED_SESSION, SessionEvents, SessionLifetime],

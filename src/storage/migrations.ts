@@ -108,4 +108,11 @@ export const MIGRATIONS: readonly string[] = [
      INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
    END;
    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');`,
+  // express-session data (SESSION_STORE=sqlite), under the hash of the session id, never the id.
+  `CREATE TABLE sessions (
+     session_hash TEXT PRIMARY KEY,
+     data         TEXT NOT NULL,
+     expires_at   INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX sessions_by_expiry ON sessions (expires_at);`,
 ];

@@ -16,7 +16,7 @@ export class StorageModule {
     const providers: Provider[] = [
       { provide: CONNECTIONS, useValue: connections },
       { provide: RATE_LIMITER_FACTORY, useValue: rateLimiterFactoryFor(connections) },
-      ...(config.dataStore === 'sqlite'
+      ...(config.dataStore === 'sqlite' || config.sessionStore === 'sqlite'
         ? [{ provide: SQLITE, useFactory: () => openSqlite(config.dataDir) }]
         : []),
     ];

@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Connections held while the app boots; past this many, more are refused (closed) at once. */
+const MAX_HELD_CONNECTIONS = 20_000;
+
+export interface EarlyListener {
+  /** The HTTP server the app is to serve on (see `createApp`'s `httpServer`). */
+  server: Server;
+  /** Hands every held connection, and every later one, to the server's HTTP handling. */
+  release(): void;
+  /** A boot that failed: drops the held connections and stops listening, so the process can end. */
+  abort(): void;
+}
+
+/**
+ * Listens before the app is loaded (Nest and the drivers take seconds to import and start), so
+ * clients retrying after a restart find an open port instead of a refusal and backing off for
+ * seconds more. Connections that arrive meanwhile are held unread, bounded in number, and handed
+ * to the HTTP server once the app is ready; nothing of a request is parsed before then, so every
+ * gate applies to it as to any other.
+ */
+export function listenEarly(
+  port: number,
+  host?: string,
+  maxHeld = MAX_HELD_CONNECTIONS,
+): Promise<EarlyListener> {
+  const server = createServer();
+  const handleHttp = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  const held = new Set<Socket>();
+  const hold = (socket: Socket) => {
+    if (held.size >= maxHeld) {
+      socket.destroy();
+      return;
+    }
+    socket.pause();
+    held.add(socket);
+    socket.once('close', () => held.delete(socket));
+  };
+  server.on('connection', hold);
+  const release = () => {
+    server.off('connection', hold);
+    for (const listener of handleHttp) server.on('connection', listener);
+    for (const socket of held) {
+      if (socket.destroyed) continue;
+      server.emit('connection', socket);
+      socket.resume();
+    }
+    held.clear();
+  };
+  const abort = () => {
+    for (const socket of held) socket.destroy();
+    held.clear();
+    server.close();
+  };
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({ server, release, abort });
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import type { Logger } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { isObservable } from 'rxjs';
+import type { Socket } from 'socket.io';
+
+/** Splits an event's arguments into its data and its ack, as Nest's `IoAdapter.mapPayload` does. */
+export type PayloadMapper = (payload: unknown) => { data?: unknown; ack?: Function };
+
+/**
+ * Binds a socket's gateway handlers through one listener for the whole socket. Nest's
+ * `IoAdapter.bindMessageHandlers` builds an rxjs chain per socket per handler (about 26 KB a
+ * socket, and as much again allocated per message); the answers here are the same: each handler is
+ * Nest's own callback (guards, pipes, interceptors and filters included), a non-nil result or each
+ * value of an Observable is the ack (or an `{event, data}` emit), a failure is logged, and nothing
+ * is answered once the socket is gone.
+ */
+export function bindEventHandlers(
+  socket: Socket,
+  handlers: MessageMappingProperties[],
+  mapPayload: PayloadMapper,
+  logger: Logger,
+): void {
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const handler = handlers.find((h) => h.message === event);
+    // Nest hands a handler one argument as itself and several as an array.
+    if (handler) dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger);
+  });
+}
+
+function dispatch(
+  socket: Socket,
+  handler: MessageMappingProperties,
+  { data, ack }: ReturnType<PayloadMapper>,
+  logger: Logger,
+): void {
+  // The one place every answer passes: per-event timing belongs here or in `InFlightInterceptor`.
+  const respond = (response: unknown) => {
+    if (response === null || response === undefined || !socket.connected) return;
+    const { event, data: eventData } = response as { event?: string; data?: unknown };
+    if (event) socket.emit(event, eventData);
+    else if (!handler.isAckHandledManually) (ack as ((response: unknown) => void) | undefined)?.(response);
+  };
+  const fail = (error: unknown) => logger.error(error);
+  try {
+    Promise.resolve((handler.callback as (data: unknown, ack: unknown) => unknown)(data, ack)).then(
+      (result: unknown) => {
+        if (isObservable(result)) result.subscribe({ next: respond, error: fail });
+        else if (result instanceof Promise) result.then(respond, fail);
+        else respond(result);
+      },
+      fail,
+    );
+  } catch (error) {
+    fail(error);
+  }
+}

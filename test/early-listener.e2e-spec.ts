@@ -1,5 +1,5 @@
 import { request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { listenEarly, type EarlyListener } from '../src/http/early-listener.js';
 
 const listeners: EarlyListener[] = [];
@@ -24,6 +24,15 @@ function get(port: number): Promise<{ status: number; body: string }> {
   });
 }
 
+/** `promise`, or a failure saying `what` did not happen within `ms`. */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 describe('listening before the app is ready', () => {
   it('holds a request that arrives while booting and answers it once the app is ready', async () => {
     const early = await listenEarly(0);
@@ -39,6 +48,23 @@ describe('listening before the app is ready', () => {
     expect(await answer).toEqual({ status: 200, body: 'served /ready' });
     // Later connections go straight to HTTP handling.
     expect(await get(portOf(early.server))).toEqual({ status: 200, body: 'served /ready' });
+  });
+
+  it('lets go of a client that leaves before the app is ready, so the server can close', async () => {
+    const early = await listenEarly(0);
+    listeners.push(early);
+    const accepted = new Promise<Socket>((resolve) => early.server.once('connection', resolve));
+    // A port probe (a load balancer's, a test helper's): it connects, sends nothing and leaves.
+    const probe = connect(portOf(early.server));
+    const held = await accepted;
+    probe.destroy();
+    await within(
+      5000,
+      'no close of the connection its client left',
+      new Promise((r) => held.once('close', r)),
+    );
+    early.release();
+    await within(5000, 'no close of the server', new Promise((r) => early.server.close(r)));
   });
 
   it('closes connections past its bound at once instead of holding them', async () => {

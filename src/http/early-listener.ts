@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { TIMEOUT_CHECK_INTERVAL_MS } from './http-server-limits.js';
 
 /** Connections held while the app boots; past this many, more are refused (closed) at once. */
 const MAX_HELD_CONNECTIONS = 20_000;
@@ -25,10 +26,13 @@ export function listenEarly(
   host?: string,
   maxHeld = MAX_HELD_CONNECTIONS,
 ): Promise<EarlyListener> {
-  const server = createServer();
+  const server = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS });
   const handleHttp = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   const held = new Set<Socket>();
+  function hungUp(this: Socket) {
+    this.destroy();
+  }
   const hold = (socket: Socket) => {
     if (held.size >= maxHeld) {
       socket.destroy();
@@ -37,6 +41,10 @@ export function listenEarly(
     socket.pause();
     held.add(socket);
     socket.once('close', () => held.delete(socket));
+    // Paused, a socket ends only once it has nothing unread: a client that left without sending a
+    // request (a port probe). The HTTP server would never learn of that end, and the connection
+    // would stay open until the process exits, holding up the server's close.
+    socket.once('end', hungUp);
   };
   server.on('connection', hold);
   const release = () => {
@@ -44,6 +52,7 @@ export function listenEarly(
     for (const listener of handleHttp) server.on('connection', listener);
     for (const socket of held) {
       if (socket.destroyed) continue;
+      socket.off('end', hungUp);
       server.emit('connection', socket);
       socket.resume();
     }

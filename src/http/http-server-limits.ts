@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/config.js';
  * How often Node looks for connections past `headersTimeout` or `requestTimeout`. Its default
  * (30 s) lets a slow client keep a connection up to 30 s beyond either timeout.
  */
-const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+export const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 type Limits = Pick<AppConfig, 'httpHeadersTimeoutSec' | 'httpRequestTimeoutSec' | 'httpKeepAliveTimeoutSec'>;
 
@@ -19,7 +19,8 @@ export function applyHttpServerLimits(server: Server, config: Limits): void {
   server.headersTimeout = config.httpHeadersTimeoutSec * 1000;
   server.requestTimeout = config.httpRequestTimeoutSec * 1000;
   server.keepAliveTimeout = config.httpKeepAliveTimeoutSec * 1000;
-  // Not in the typings, but Node reads it when the server starts listening.
+  // Not in the typings, but Node reads it when the server starts listening (`listenEarly`'s server
+  // listens before this runs and is given it at creation).
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     TIMEOUT_CHECK_INTERVAL_MS;
   // Node closes the connections that are idle when the server closes, but one busy then is kept

@@ -176,7 +176,8 @@ export class SocketRenewal implements OnModuleDestroy {
   }
 
   private endSession(entry: SessionSockets, reason: SessionEndReason): void {
-    for (const socket of [...entry.sockets]) end(socket, reason);
+    // Ending one removes it from the set (`forget`): a Set iterates on past deleted entries.
+    for (const socket of entry.sockets) end(socket, reason);
   }
 }
 

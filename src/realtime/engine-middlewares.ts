@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ServerResponse, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OriginPolicy } from '../auth/origin-policy.js';
 import type { AppException } from '../common/errors.js';
@@ -41,8 +41,9 @@ export function releaseHandshakeResponse(req: IncomingMessage | undefined): void
   const res: object | undefined = (req as EngineRequest | undefined)?.[RESPONSE];
   if (!res) return;
   delete (req as EngineRequest)[RESPONSE];
-  // A polling handshake's real response has ended by now, and Node let go of it.
-  if ('statusCode' in res) return;
+  // A polling handshake's real response has ended by now, and Node let go of it. (Not "has a
+  // statusCode": the middlewares before this one give the stand-in one too.)
+  if (res instanceof ServerResponse) return;
   const standIn = res as NodeJS.EventEmitter & Record<string, unknown>;
   standIn.removeAllListeners();
   // Own properties only: express-session's `end`, on-headers' `writeHead`, the stand-in's `req`.

@@ -7,12 +7,12 @@ import type { Socket } from 'socket.io';
 export type PayloadMapper = (payload: unknown) => { data?: unknown; ack?: Function };
 
 /**
- * Binds a socket's gateway handlers through one listener for the whole socket. Nest's
- * `IoAdapter.bindMessageHandlers` builds an rxjs chain per socket per handler (about 26 KB a
- * socket, and as much again allocated per message); the answers here are the same: each handler is
- * Nest's own callback (guards, pipes, interceptors and filters included), a non-nil result or each
- * value of an Observable is the ack (or an `{event, data}` emit), a failure is logged, and nothing
- * is answered once the socket is gone.
+ * Binds a socket's gateway handlers through one listener for the whole socket, whatever the number
+ * of gateways. Nest's `IoAdapter.bindMessageHandlers` builds an rxjs chain per socket per handler
+ * (about 26 KB a socket, and as much again allocated per message); the answers here are the same:
+ * each handler is Nest's own callback (guards, pipes, interceptors and filters included), a non-nil
+ * result or each value of an Observable is the ack (or an `{event, data}` emit), a failure is
+ * logged, and nothing is answered once the socket is gone.
  */
 export function bindEventHandlers(
   socket: Socket,
@@ -20,12 +20,42 @@ export function bindEventHandlers(
   mapPayload: PayloadMapper,
   logger: Logger,
 ): void {
+  // Nest binds each gateway's handlers separately: a socket's later gateways join its first table.
+  const table = tables.get(socket);
+  if (table) {
+    table.push(...handlers);
+    return;
+  }
+  const all = [...handlers];
+  tables.set(socket, all);
   socket.onAny((event: string, ...args: unknown[]) => {
-    const handler = handlers.find((h) => h.message === event);
+    const handler = all.find((h) => h.message === event);
     // Nest hands a handler one argument as itself and several as an array.
     if (handler) dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger);
   });
 }
+
+/** Each socket's handlers, of every gateway, behind its one listener. */
+const tables = new WeakMap<Socket, MessageMappingProperties[]>();
+
+/**
+ * Runs a socket's disconnect callbacks (one per gateway, from Nest) from one listener, instead of
+ * one `once` listener per gateway per socket.
+ */
+export function bindDisconnect(socket: Socket, callback: (reason: string) => void): void {
+  const callbacks = departures.get(socket);
+  if (callbacks) {
+    callbacks.push(callback);
+    return;
+  }
+  const all = [callback];
+  departures.set(socket, all);
+  socket.once('disconnect', (reason: string) => {
+    for (const run of all) run(reason);
+  });
+}
+
+const departures = new WeakMap<Socket, ((reason: string) => void)[]>();
 
 function dispatch(
   socket: Socket,

@@ -15,7 +15,7 @@ import {
   originGate,
   screenHandshakes,
 } from './engine-middlewares.js';
-import { bindEventHandlers } from './event-dispatch.js';
+import { bindDisconnect, bindEventHandlers } from './event-dispatch.js';
 import { capOutboundBuffers } from './outbound-buffer-cap.js';
 import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
@@ -93,5 +93,10 @@ export class SessionIoAdapter extends IoAdapter {
   /** One listener per socket instead of Nest's rxjs chain per handler (see `bindEventHandlers`). */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[]): void {
     bindEventHandlers(socket, handlers, (payload) => this.mapPayload(payload), this.dispatchLogger);
+  }
+
+  /** One disconnect listener per socket for all its gateways (Nest binds one per gateway). */
+  override bindClientDisconnect(socket: Socket, callback: (reason: string) => void): void {
+    bindDisconnect(socket, callback);
   }
 }

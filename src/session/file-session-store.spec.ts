@@ -46,6 +46,25 @@ describe('FastMissFileStore', () => {
     expect((await timedGet(store, 'sid-1')).value).toMatchObject({ hello: 'world' });
   });
 
+  it('answers as session-file-store does for a session past its idle time and for a file that does not parse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
+    const store = new FastMissFileStore({ path: dir, ttlSec: 60 });
+    const plain = new (sessionFileStore(session))({ path: dir, reapInterval: -1, retries: 0 });
+    // Last touched two minutes ago, with a one-minute lifetime.
+    const stale = { cookie: { originalMaxAge: 60_000 }, __lastAccess: Date.now() - 120_000, hello: 'old' };
+    writeFileSync(join(dir, 'stale.json'), JSON.stringify(stale));
+    expect((await timedGet(store, 'stale')).value).toBeNull();
+    expect((await timedGet(plain, 'stale')).value).toBeNull();
+
+    writeFileSync(join(dir, 'broken.json'), '{"cookie":');
+    const read = (s: session.Store) =>
+      new Promise<unknown>((resolve) => s.get('broken', (err, value) => resolve(err ?? value)));
+    expect(await read(store)).toBeInstanceOf(SyntaxError);
+    // Removed on the way, as session-file-store does: the next read is a plain miss.
+    expect(existsSync(join(dir, 'broken.json'))).toBe(false);
+    expect((await timedGet(store, 'broken')).value).toBeNull();
+  });
+
   it('never reads, writes or removes a file outside its directory, whatever the id', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
     const dir = join(root, 'sessions');

@@ -11,7 +11,7 @@ const FileStore = sessionFileStore(session) as unknown as new (
 ) => session.MemoryStore;
 // Its expiry rule lives in a module the package does not type (it has no `exports` map either).
 const { isExpired } = createRequire(import.meta.url)('session-file-store/lib/session-file-helpers.js') as {
-  isExpired(session: SessionData, options: object): boolean;
+  isExpired(this: void, session: SessionData, options: object): boolean;
 };
 const {
   get: readSession,

@@ -21,18 +21,13 @@ export function bindEventHandlers(
   logger: Logger,
 ): void {
   // Nest binds each gateway's handlers separately: a socket's later gateways join its first table.
-  const table = tables.get(socket);
-  if (table) {
-    table.push(...handlers);
-    return;
-  }
-  const all = [...handlers];
-  tables.set(socket, all);
-  socket.onAny((event: string, ...args: unknown[]) => {
-    const handler = all.find((h) => h.message === event);
-    // Nest hands a handler one argument as itself and several as an array.
-    if (handler) dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger);
-  });
+  addToSocketList(tables, socket, handlers, (all) =>
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const handler = all.find((h) => h.message === event);
+      // Nest hands a handler one argument as itself and several as an array.
+      if (handler) dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger);
+    }),
+  );
 }
 
 /** Each socket's handlers, of every gateway, behind its one listener. */
@@ -43,19 +38,31 @@ const tables = new WeakMap<Socket, MessageMappingProperties[]>();
  * one `once` listener per gateway per socket.
  */
 export function bindDisconnect(socket: Socket, callback: (reason: string) => void): void {
-  const callbacks = departures.get(socket);
-  if (callbacks) {
-    callbacks.push(callback);
-    return;
-  }
-  const all = [callback];
-  departures.set(socket, all);
-  socket.once('disconnect', (reason: string) => {
-    for (const run of all) run(reason);
-  });
+  addToSocketList(departures, socket, [callback], (all) =>
+    socket.once('disconnect', (reason: string) => {
+      for (const run of all) run(reason);
+    }),
+  );
 }
 
 const departures = new WeakMap<Socket, ((reason: string) => void)[]>();
+
+/** Appends to the socket's list; the first time, creates it and `listen`s for it, once per socket. */
+function addToSocketList<T>(
+  lists: WeakMap<Socket, T[]>,
+  socket: Socket,
+  items: T[],
+  listen: (all: T[]) => void,
+): void {
+  const list = lists.get(socket);
+  if (list) {
+    list.push(...items);
+    return;
+  }
+  const all = [...items];
+  lists.set(socket, all);
+  listen(all);
+}
 
 function dispatch(
   socket: Socket,

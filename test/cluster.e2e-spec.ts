@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -209,8 +210,8 @@ describeWithBinary(
   [requireBinary('redis-server'), requireBinary('nginx', '/usr/sbin/nginx')],
   'npm run cluster',
   ([redisBinary, nginxBinary]) => {
-    it('starts instances, Redis and nginx, prints the URL to open, and stops everything on Ctrl-C', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-cli-'));
+    /** `tools/cluster.ts` with two instances; `waitFor` resolves on the first match in its output. */
+    function startCli(dataDir: string) {
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', 'tools/cluster.ts', '--instances', '2', '--data-dir', dataDir],
@@ -220,28 +221,70 @@ describeWithBinary(
         },
       );
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      try {
-        let output = '';
-        const url = await new Promise<string>((resolve, reject) => {
-          child.stdout.on('data', (chunk: Buffer) => {
-            output += chunk.toString();
-            const match = /Open (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-            if (match) resolve(match[1]);
-          });
-          void exited.then(() => reject(new Error(`exited early:\n${output}`)));
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const waitFor = (pattern: RegExp) =>
+        new Promise<RegExpExecArray>((resolve, reject) => {
+          const check = () => {
+            const match = pattern.exec(output);
+            if (match) {
+              child.stdout.off('data', check);
+              resolve(match);
+            }
+          };
+          child.stdout.on('data', check);
+          check();
+          void exited.then(() => reject(new Error(`exited before ${pattern}:\n${output}`)));
         });
-        expect(output).toMatch(/tether-1: http:\/\/127\.0\.0\.1:\d+/);
-        expect(output).toMatch(/tether-2: http:\/\/127\.0\.0\.1:\d+/);
+      return { child, exited, waitFor, output: () => output };
+    }
+
+    it('starts instances, Redis and nginx, prints the URL to open, and stops everything on Ctrl-C', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-cli-'));
+      const cli = startCli(dataDir);
+      try {
+        const [, url] = await cli.waitFor(/Open (http:\/\/127\.0\.0\.1:\d+)/);
+        expect(cli.output()).toMatch(/tether-1: http:\/\/127\.0\.0\.1:\d+/);
+        expect(cli.output()).toMatch(/tether-2: http:\/\/127\.0\.0\.1:\d+/);
         await request(url).get('/health').expect(200);
-        child.kill('SIGINT');
-        expect(await exited).toBe(0);
+        cli.child.kill('SIGINT');
+        expect(await cli.exited).toBe(0);
+        expect(await refuses(url)).toBe(true);
       } finally {
-        child.kill('SIGKILL');
+        cli.child.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 60_000);
+
+    it('stops what it started when Ctrl-C comes while it is still starting', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-cli-'));
+      const cli = startCli(dataDir);
+      try {
+        // The first instance is listening; the second is not started yet.
+        const [, port] = await cli.waitFor(/\[tether-1\] .*listening on http:\/\/\[::\]:(\d+)/);
+        cli.child.kill('SIGINT');
+        expect(await cli.exited).toBe(0);
+        expect(await refuses(`http://127.0.0.1:${port}`)).toBe(true);
+        expect(cli.output()).not.toMatch(/Open http/);
+      } finally {
+        cli.child.kill('SIGKILL');
         rmSync(dataDir, { recursive: true, force: true });
       }
     }, 60_000);
   },
 );
+
+/** Whether nothing listens at `url`'s port any more. */
+function refuses(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
 
 async function allMessages(url: string, cookie: string, roomId: string): Promise<Message[]> {
   const all: Message[] = [];

@@ -14,24 +14,33 @@ if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
   process.exit(2);
 }
 
-const cluster = await startLocalCluster({
+const starting = startLocalCluster({
   instances,
   dataDir: resolve(values['data-dir']),
   redisBinary: process.env.REDIS_SERVER ?? 'redis-server',
   nginxBinary: process.env.NGINX ?? '/usr/sbin/nginx',
   onOutput: (line) => process.stdout.write(`${line}\n`),
 });
-process.stdout.write(
-  [
-    '',
-    `Tether cluster: ${instances} instances behind nginx, Redis at ${cluster.redisUrl}`,
-    ...cluster.instances.map((i) => `  ${i.id}: ${i.url}`),
-    `Open ${cluster.url}  (Ctrl-C stops everything)`,
-    '',
-  ].join('\n'),
-);
+// Listening before anything starts: a Ctrl-C during startup (or just after the URL is printed)
+// must stop what was started, not kill this process and orphan Redis and the instances.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void cluster.stop().then(() => process.exit(0));
+    stopping = true;
+    void starting
+      .then((cluster) => cluster.stop())
+      .catch(() => undefined)
+      .then(() => process.exit(0));
   });
 }
+const cluster = await starting;
+if (!stopping)
+  process.stdout.write(
+    [
+      '',
+      `Tether cluster: ${instances} instances behind nginx, Redis at ${cluster.redisUrl}`,
+      ...cluster.instances.map((i) => `  ${i.id}: ${i.url}`),
+      `Open ${cluster.url}  (Ctrl-C stops everything)`,
+      '',
+    ].join('\n'),
+  );

@@ -171,3 +171,63 @@ describe('SQLite WAL under sustained writes', () => {
     expect(walSize(dir)).toBeLessThan(WAL_BOUND);
   });
 });
+
+describe('SQLite group commit of message appends', () => {
+  const author = { id: 'writer-id', username: 'writer', displayName: 'Writer' };
+
+  async function fixture() {
+    const db = openSqlite(tempDir());
+    const room = await new SqliteRoomStore(db).ensureGeneral();
+    return { db, roomId: room.id, messages: new SqliteMessageStore(db) };
+  }
+  const append = (messages: SqliteMessageStore, roomId: string, i: number) =>
+    messages.append({ roomId, author, text: `message ${i}`, clientMsgId: `c${i}` });
+  /** Frames in the WAL: each commit appends every page it changed. */
+  const walFrames = (db: ReturnType<typeof openSqlite>) =>
+    (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0].log;
+
+  it('commits the appends of one turn of the event loop together: each page reaches the WAL once', async () => {
+    const sequential = await fixture();
+    const before = walFrames(sequential.db);
+    for (let i = 0; i < 40; i++) await append(sequential.messages, sequential.roomId, i);
+    const oneByOne = walFrames(sequential.db) - before;
+
+    const grouped = await fixture();
+    const start = walFrames(grouped.db);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => append(grouped.messages, grouped.roomId, i)));
+    expect(walFrames(grouped.db) - start).toBeLessThan(oneByOne / 10);
+  });
+
+  it('takes ids in request order, a flood larger than one transaction too', async () => {
+    const { messages, roomId } = await fixture();
+    const results = await Promise.all(Array.from({ length: 150 }, (_, i) => append(messages, roomId, i)));
+    const ids = results.map((r) => r.message.id);
+    expect(results.every((r) => r.created)).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    expect(results.map((r) => r.message.text)).toEqual(results.map((_, i) => `message ${i}`));
+    expect((await messages.list(roomId, { limit: 200 })).map((m) => m.id)).toEqual(ids);
+  });
+
+  it('fails only the append that fails, not the others committed with it', async () => {
+    const { messages, roomId } = await fixture();
+    const outcomes = await Promise.allSettled([
+      append(messages, roomId, 1),
+      messages.append({ roomId: 'no-such-room', author, text: 'lost', clientMsgId: 'lost' }),
+      append(messages, roomId, 2),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await messages.list(roomId, { limit: 10 })).map((m) => m.text)).toEqual([
+      'message 1',
+      'message 2',
+    ]);
+  });
+
+  it('lets a read through another store of the connection see every append requested before it', async () => {
+    const { db, messages, roomId } = await fixture();
+    const changes = new SqliteMessageChanges(db);
+    const appended = append(messages, roomId, 1);
+    const head = await changes.head(roomId);
+    expect(head).toBe((await appended).message.id);
+    expect((await changes.changesSince(roomId, '0', head, 10)).map((m) => m.text)).toEqual(['message 1']);
+  });
+});

@@ -1,6 +1,7 @@
 import { LIMITS } from '../protocol/limits.js';
 import type { Message, Reaction, User } from '../protocol/models.js';
 import type { Sqlite } from '../storage/sqlite.js';
+import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import { ReactionLimitError, type AppliedChange, type MessageChangeStore } from './message-changes.js';
 import { messageFromRow, type MessageRow } from './sqlite-message-row.js';
@@ -32,8 +33,11 @@ export class SqliteMessageChanges implements MessageChangeStore {
   private readonly setReactions;
   private readonly newest;
   private readonly since;
+  // Appends still queued for their commit; every read and change settles them first.
+  private readonly appends;
 
   constructor(private readonly db: Sqlite) {
+    this.appends = groupCommitOf(db);
     this.byId = db.prepare<[number, string], MessageRow>(
       `SELECT * FROM messages WHERE seq = ? AND room_id = ?`,
     );
@@ -84,6 +88,7 @@ export class SqliteMessageChanges implements MessageChangeStore {
   }
 
   async find(roomId: string, messageId: string): Promise<Message | null> {
+    this.appends.settle();
     const row = this.byId.get(parseMessageId(messageId), roomId);
     return row ? messageFromRow(row) : null;
   }
@@ -136,10 +141,12 @@ export class SqliteMessageChanges implements MessageChangeStore {
   }
 
   async head(roomId: string): Promise<string> {
+    this.appends.settle();
     return formatMessageId(this.newest.get(roomId)?.rev ?? 0);
   }
 
   async changesSince(roomId: string, since: string, upTo: string, limit: number): Promise<Message[]> {
+    this.appends.settle();
     return this.since.all(roomId, parseMessageId(since), parseMessageId(upTo), limit).map(messageFromRow);
   }
 
@@ -152,6 +159,7 @@ export class SqliteMessageChanges implements MessageChangeStore {
     messageId: string,
     apply: (row: MessageRow) => boolean | 'changed',
   ): AppliedChange | null {
+    this.appends.settle();
     const seq = parseMessageId(messageId);
     return this.db
       .transaction((): AppliedChange | null => {

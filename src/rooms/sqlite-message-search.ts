@@ -1,5 +1,6 @@
 import type { Message } from '../protocol/models.js';
 import type { Sqlite } from '../storage/sqlite.js';
+import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { parseMessageId } from './message-id.js';
 import type { MessageSearch, SearchRequest } from './message-search.js';
 import { messageFromRow, type MessageRow } from './sqlite-message-row.js';
@@ -8,8 +9,11 @@ import { toFts5Query } from './search-query.js';
 /** FTS5 (`messages_fts`, kept in sync with `messages.text` by triggers), ranked by bm25. */
 export class SqliteMessageSearch implements MessageSearch {
   private readonly query;
+  // Appends still queued for their commit (`sqlite-message-store.ts`); a search settles them first.
+  private readonly appends;
 
   constructor(db: Sqlite) {
+    this.appends = groupCommitOf(db);
     // Public rooms by name, never "not private": a kind of room added later stays members-only.
     this.query = db.prepare<
       { match: string; userId: string; roomId: string | null; before: number; limit: number; offset: number },
@@ -26,6 +30,7 @@ export class SqliteMessageSearch implements MessageSearch {
   }
 
   async search(request: SearchRequest): Promise<Message[]> {
+    this.appends.settle();
     return this.query
       .all({
         match: toFts5Query(request.phrases),

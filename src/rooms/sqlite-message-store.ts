@@ -1,14 +1,24 @@
 import type { Sqlite } from '../storage/sqlite.js';
+import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import type { Message } from '../protocol/models.js';
 import { parseMessageId } from './message-id.js';
 import type { MessageQuery, MessageStore, NewMessage } from './message-store.js';
 import { messageFromRow as fromRow, type MessageRow } from './sqlite-message-row.js';
 
+type Appended = { message: Message; created: boolean };
+
+/**
+ * Appends go through the connection's group commit (`sqlite-group-commit.ts`): those requested in
+ * one turn of the event loop are inserted in one transaction, in request order, and each resolves
+ * once it committed. Idempotency, commit order and the id guarantees of `MessageStore` are those of
+ * one insert after another.
+ */
 export class SqliteMessageStore implements MessageStore {
   private readonly insert;
   private readonly byClientId;
   private readonly latest;
   private readonly afterCursor;
+  private readonly group;
 
   constructor(db: Sqlite) {
     // The unique (author_id, client_msg_id) constraint settles concurrent retries, across
@@ -30,10 +40,23 @@ export class SqliteMessageStore implements MessageStore {
     this.afterCursor = db.prepare<[string, number, number, number], MessageRow>(
       `SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
     );
+    this.group = groupCommitOf(db);
   }
 
-  async append(message: NewMessage): Promise<{ message: Message; created: boolean }> {
-    const { roomId, author, text, clientMsgId } = message;
+  append(message: NewMessage): Promise<Appended> {
+    return this.group.run(() => this.insertOne(message));
+  }
+
+  async list(roomId: string, query: MessageQuery): Promise<Message[]> {
+    this.group.settle();
+    const after = query.after === undefined ? 0 : parseMessageId(query.after);
+    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : parseMessageId(query.before);
+    const statement =
+      query.after !== undefined && query.before === undefined ? this.afterCursor : this.latest;
+    return statement.all(roomId, after, before, query.limit).map(fromRow);
+  }
+
+  private insertOne({ roomId, author, text, clientMsgId }: NewMessage): Appended {
     const [row] = this.insert.all(
       roomId,
       author.id,
@@ -45,13 +68,5 @@ export class SqliteMessageStore implements MessageStore {
     );
     if (row) return { message: fromRow(row), created: true };
     return { message: fromRow(this.byClientId.get(author.id, clientMsgId)!), created: false };
-  }
-
-  async list(roomId: string, query: MessageQuery): Promise<Message[]> {
-    const after = query.after === undefined ? 0 : parseMessageId(query.after);
-    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : parseMessageId(query.before);
-    const statement =
-      query.after !== undefined && query.before === undefined ? this.afterCursor : this.latest;
-    return statement.all(roomId, after, before, query.limit).map(fromRow);
   }
 }

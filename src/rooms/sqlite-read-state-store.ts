@@ -1,4 +1,5 @@
 import type { Sqlite } from '../storage/sqlite.js';
+import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import type { MarkerMove, ReadState, ReadStateStore } from './read-state-store.js';
 
@@ -10,8 +11,11 @@ export class SqliteReadStateStore implements ReadStateStore {
   private readonly mentioned;
   private readonly insertMention;
   private readonly recordAll;
+  // Appends still queued for their commit (`sqlite-message-store.ts`); reads settle them first.
+  private readonly appends;
 
   constructor(db: Sqlite) {
+    this.appends = groupCommitOf(db);
     this.newestUpTo = db.prepare<[string, number], { seq: number }>(
       `SELECT seq FROM messages WHERE room_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`,
     );
@@ -42,6 +46,7 @@ export class SqliteReadStateStore implements ReadStateStore {
   }
 
   async markRead(userId: string, roomId: string, messageId: string): Promise<MarkerMove> {
+    this.appends.settle();
     const before = this.marker.get(userId, roomId)?.last_seq ?? 0;
     const newest = this.newestUpTo.get(roomId, parseMessageId(messageId));
     if (newest && newest.seq > before) this.advance.run(userId, roomId, newest.seq);
@@ -50,6 +55,7 @@ export class SqliteReadStateStore implements ReadStateStore {
   }
 
   async stateOf(userId: string, roomIds: readonly string[], cap: number): Promise<ReadState[]> {
+    this.appends.settle();
     return roomIds.map((roomId) => {
       const seq = this.marker.get(userId, roomId)?.last_seq ?? 0;
       return {

@@ -1,4 +1,4 @@
-import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,7 +9,6 @@ import {
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { CHAT_NAMESPACE } from '../protocol/limits.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from '../protocol/socket.js';
-import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
 import { Presence } from '../realtime/presence.js';
 import { RoomBroadcast } from '../realtime/room-broadcast.js';
@@ -32,7 +31,6 @@ import { RoomHistory } from './room-history.js';
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsAuthGuard)
-@UseInterceptors(InFlightInterceptor)
 export class ChatGateway implements OnGatewayInit<ChatNamespace> {
   constructor(
     private readonly rooms: RoomsService,

@@ -1,9 +1,8 @@
-import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { DirectOpenSchema, RoomReadSchema } from '../protocol/conversations.js';
 import { CHAT_NAMESPACE } from '../protocol/limits.js';
-import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import type { ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
@@ -15,7 +14,6 @@ import { RoomFanout } from './room-fanout.js';
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsAuthGuard)
-@UseInterceptors(InFlightInterceptor)
 export class ConversationsGateway {
   constructor(
     private readonly conversations: ConversationsService,

@@ -1,9 +1,8 @@
-import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { parseOrThrow } from '../common/zod-validation.pipe.js';
 import { CHAT_NAMESPACE } from '../protocol/limits.js';
 import { MessageEditSchema, MessageRefSchema, ReactionPayloadSchema } from '../protocol/message-changes.js';
-import { InFlightInterceptor } from '../realtime/graceful-shutdown.js';
 import type { ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
@@ -21,7 +20,6 @@ import { MessageRateLimiter } from './message-rate-limiter.js';
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsAuthGuard)
-@UseInterceptors(InFlightInterceptor)
 export class MessageChangesGateway {
   constructor(
     private readonly changes: MessageChangesService,

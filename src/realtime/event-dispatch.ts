@@ -2,6 +2,9 @@ import type { Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { isObservable } from 'rxjs';
 import type { Socket } from 'socket.io';
+import { toApiError } from '../common/errors.js';
+import type { EventsInFlight } from './graceful-shutdown.js';
+import { errorAck } from './ws-exception.filter.js';
 
 /** Splits an event's arguments into its data and its ack, as Nest's `IoAdapter.mapPayload` does. */
 export type PayloadMapper = (payload: unknown) => { data?: unknown; ack?: Function };
@@ -10,22 +13,24 @@ export type PayloadMapper = (payload: unknown) => { data?: unknown; ack?: Functi
  * Binds a socket's gateway handlers through one listener for the whole socket, whatever the number
  * of gateways. Nest's `IoAdapter.bindMessageHandlers` builds an rxjs chain per socket per handler
  * (about 26 KB a socket, and as much again allocated per message); the answers here are the same:
- * each handler is Nest's own callback (guards, pipes, interceptors and filters included), a non-nil
- * result or each value of an Observable is the ack (or an `{event, data}` emit), a failure is
- * logged, and nothing is answered once the socket is gone.
+ * each handler is Nest's own callback (guards, pipes and filters included), a non-nil result or
+ * each value of an Observable is the ack (or an `{event, data}` emit), a failure is logged, and
+ * nothing is answered once the socket is gone. Every event runs inside `inFlight`'s count.
  */
 export function bindEventHandlers(
   socket: Socket,
   handlers: MessageMappingProperties[],
   mapPayload: PayloadMapper,
   logger: Logger,
+  inFlight: EventsInFlight,
 ): void {
   // Nest binds each gateway's handlers separately: a socket's later gateways join its first table.
   addToSocketList(tables, socket, handlers, (all) =>
     socket.onAny((event: string, ...args: unknown[]) => {
       const handler = all.find((h) => h.message === event);
       // Nest hands a handler one argument as itself and several as an array.
-      if (handler) dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger);
+      if (handler)
+        dispatch(socket, handler, mapPayload(args.length === 1 ? args[0] : args), logger, inFlight);
     }),
   );
 }
@@ -69,25 +74,31 @@ function dispatch(
   handler: MessageMappingProperties,
   { data, ack }: ReturnType<PayloadMapper>,
   logger: Logger,
+  inFlight: EventsInFlight,
 ): void {
-  // The one place every answer passes: per-event timing belongs here or in `InFlightInterceptor`.
+  const answer = ack as ((response: unknown) => void) | undefined;
+  let end: () => void;
+  try {
+    end = inFlight.start(socket, handler.message as string);
+  } catch (refusal) {
+    answer?.(errorAck(toApiError(refusal).body));
+    return;
+  }
+  // The one place every answer passes.
   const respond = (response: unknown) => {
     if (response === null || response === undefined || !socket.connected) return;
     const { event, data: eventData } = response as { event?: string; data?: unknown };
     if (event) socket.emit(event, eventData);
-    else if (!handler.isAckHandledManually) (ack as ((response: unknown) => void) | undefined)?.(response);
+    else if (!handler.isAckHandledManually) answer?.(response);
   };
-  const fail = (error: unknown) => logger.error(error);
-  try {
-    Promise.resolve((handler.callback as (data: unknown, ack: unknown) => unknown)(data, ack)).then(
-      (result: unknown) => {
-        if (isObservable(result)) result.subscribe({ next: respond, error: fail });
-        else if (result instanceof Promise) result.then(respond, fail);
-        else respond(result);
-      },
-      fail,
+  const run = async () => {
+    const result: unknown = await (handler.callback as (data: unknown, ack: unknown) => unknown)(data, ack);
+    if (!isObservable(result)) return respond(result);
+    await new Promise<void>((resolve, reject) =>
+      result.subscribe({ next: respond, error: reject, complete: resolve }),
     );
-  } catch (error) {
-    fail(error);
-  }
+  };
+  run()
+    .catch((error: unknown) => logger.error(error))
+    .finally(end);
 }

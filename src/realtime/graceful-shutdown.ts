@@ -1,5 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { finalize, throwError, type Observable } from 'rxjs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { rateLimited } from '../observability/events.js';
@@ -52,34 +51,30 @@ export class GracefulShutdown {
  * Counts running event handlers: all of them for `GracefulShutdown`, and each socket's, because
  * every running handler holds its reads and its ack in memory and a client could start any number
  * of them without reading one answer. Past `LIMITS.eventsInFlightMax` an event is answered
- * `RATE_LIMITED` without running.
+ * `RATE_LIMITED` without running. The adapter's event dispatch (`event-dispatch.ts`) wraps every
+ * handler in it: as a Nest interceptor it cost each event an rxjs chain.
  */
 @Injectable()
-export class InFlightInterceptor implements NestInterceptor {
+export class EventsInFlight {
   private readonly perSocket = new WeakMap<object, number>();
 
   constructor(private readonly shutdown: GracefulShutdown) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const socket = context.switchToWs().getClient<object>();
+  /** Starts `event` on `socket` and returns its end; throws `RATE_LIMITED` past the socket's cap. */
+  start(socket: object, event: string): () => void {
     const running = this.perSocket.get(socket) ?? 0;
     if (running >= LIMITS.eventsInFlightMax) {
       rateLimited('events-in-flight');
-      return throwError(
-        () => new AppException('RATE_LIMITED', 'Too many unanswered events; wait for their acks', TOO_MANY),
-      );
+      throw new AppException('RATE_LIMITED', 'Too many unanswered events; wait for their acks', TOO_MANY);
     }
     this.perSocket.set(socket, running + 1);
     this.shutdown.begin();
     const startedAt = performance.now();
-    const event = context.switchToWs().getPattern();
-    return next.handle().pipe(
-      finalize(() => {
-        observeAck(event, startedAt);
-        this.shutdown.end();
-        this.perSocket.set(socket, (this.perSocket.get(socket) ?? 1) - 1);
-      }),
-    );
+    return () => {
+      observeAck(event, startedAt);
+      this.shutdown.end();
+      this.perSocket.set(socket, (this.perSocket.get(socket) ?? 1) - 1);
+    };
   }
 }
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CONNECTIONS, type Connections } from '../storage/connections.js';
 import { ClusterCensus } from './cluster-census.js';
-import { GracefulShutdown, InFlightInterceptor } from './graceful-shutdown.js';
+import { GracefulShutdown, EventsInFlight } from './graceful-shutdown.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { Presence } from './presence.js';
 import { RoomBroadcast } from './room-broadcast.js';
@@ -29,7 +29,7 @@ import {
     RoomBroadcast,
     ClusterCensus,
     GracefulShutdown,
-    InFlightInterceptor,
+    EventsInFlight,
     {
       // Cluster-wide wherever Redis is, like the rate limits.
       provide: USER_SOCKET_COUNTER,
@@ -50,7 +50,7 @@ import {
     RoomBroadcast,
     ClusterCensus,
     GracefulShutdown,
-    InFlightInterceptor,
+    EventsInFlight,
     SocketCaps,
   ],
 })

@@ -16,6 +16,7 @@ import {
   screenHandshakes,
 } from './engine-middlewares.js';
 import { bindDisconnect, bindEventHandlers } from './event-dispatch.js';
+import { EventsInFlight } from './graceful-shutdown.js';
 import { capOutboundBuffers } from './outbound-buffer-cap.js';
 import { SocketCaps } from './socket-caps.js';
 import { refuseConnection } from './socket-refusal.js';
@@ -38,6 +39,7 @@ export interface SessionIoAdapterDeps {
  */
 export class SessionIoAdapter extends IoAdapter {
   private readonly dispatchLogger = new Logger('EventDispatch');
+  private inFlight?: EventsInFlight;
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -92,7 +94,14 @@ export class SessionIoAdapter extends IoAdapter {
 
   /** One listener per socket instead of Nest's rxjs chain per handler (see `bindEventHandlers`). */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[]): void {
-    bindEventHandlers(socket, handlers, (payload) => this.mapPayload(payload), this.dispatchLogger);
+    this.inFlight ??= this.app.get(EventsInFlight);
+    bindEventHandlers(
+      socket,
+      handlers,
+      (payload) => this.mapPayload(payload),
+      this.dispatchLogger,
+      this.inFlight,
+    );
   }
 
   /** One disconnect listener per socket for all its gateways (Nest binds one per gateway). */

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { toApiError } from '../common/errors.js';
+import { toApiError, type ApiError } from '../common/errors.js';
 
 /**
  * Socket errors become `{ok:false, error}` acks. Nest's own filter never calls the ack and echoes
@@ -18,6 +18,11 @@ export class WsExceptionFilter implements ExceptionFilter {
       );
     }
     const ack = host.getArgs().find((arg): arg is (response: unknown) => void => typeof arg === 'function');
-    ack?.({ ok: false, error: body });
+    ack?.(errorAck(body));
   }
+}
+
+/** How every socket event answers a failure. */
+export function errorAck(error: ApiError): { ok: false; error: ApiError } {
+  return { ok: false, error };
 }

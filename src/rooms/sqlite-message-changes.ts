@@ -1,6 +1,6 @@
 import { LIMITS } from '../protocol/limits.js';
 import type { Message, Reaction, User } from '../protocol/models.js';
-import type { Sqlite } from '../storage/sqlite.js';
+import { limitParam, type Sqlite } from '../storage/sqlite.js';
 import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import { ReactionLimitError, type AppliedChange, type MessageChangeStore } from './message-changes.js';
@@ -83,7 +83,7 @@ export class SqliteMessageChanges implements MessageChangeStore {
     );
     this.since = db.prepare<[string, number, number, number], MessageRow>(
       `SELECT * FROM messages WHERE room_id = ? AND coalesce(rev, seq) > ? AND coalesce(rev, seq) <= ?
-       ORDER BY coalesce(rev, seq) LIMIT ?`,
+       ORDER BY coalesce(rev, seq) LIMIT ${limitParam()}`,
     );
   }
 

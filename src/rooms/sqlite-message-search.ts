@@ -1,5 +1,5 @@
 import type { Message } from '../protocol/models.js';
-import type { Sqlite } from '../storage/sqlite.js';
+import { limitParam, type Sqlite } from '../storage/sqlite.js';
 import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { parseMessageId } from './message-id.js';
 import type { MessageSearch, SearchRequest } from './message-search.js';
@@ -25,7 +25,7 @@ export class SqliteMessageSearch implements MessageSearch {
          AND m.room_id IN (SELECT id FROM rooms WHERE visibility = 'public'
                            UNION SELECT room_id FROM room_members WHERE user_id = @userId)
        ORDER BY bm25(messages_fts), m.seq DESC
-       LIMIT @limit OFFSET @offset`,
+       LIMIT ${limitParam('@limit')} OFFSET ${limitParam('@offset')}`,
     );
   }
 

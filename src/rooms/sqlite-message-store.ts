@@ -1,4 +1,4 @@
-import type { Sqlite } from '../storage/sqlite.js';
+import { limitParam, type Sqlite } from '../storage/sqlite.js';
 import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import type { Message } from '../protocol/models.js';
 import { parseMessageId } from './message-id.js';
@@ -34,11 +34,11 @@ export class SqliteMessageStore implements MessageStore {
     );
     this.latest = db.prepare<[string, number, number, number], MessageRow>(
       `SELECT * FROM (
-         SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?
+         SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ${limitParam()}
        ) ORDER BY seq`,
     );
     this.afterCursor = db.prepare<[string, number, number, number], MessageRow>(
-      `SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
+      `SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ${limitParam()}`,
     );
     this.group = groupCommitOf(db);
   }

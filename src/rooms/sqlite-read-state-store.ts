@@ -1,4 +1,4 @@
-import type { Sqlite } from '../storage/sqlite.js';
+import { limitParam, type Sqlite } from '../storage/sqlite.js';
 import { groupCommitOf } from '../storage/sqlite-group-commit.js';
 import { formatMessageId, parseMessageId } from './message-id.js';
 import type { MarkerMove, ReadState, ReadStateStore } from './read-state-store.js';
@@ -29,12 +29,12 @@ export class SqliteReadStateStore implements ReadStateStore {
     // Both walk an index range after the marker, and stop at the cap.
     this.unread = db.prepare<[string, number, string, number], { n: number }>(
       `SELECT count(*) AS n FROM (
-         SELECT 1 FROM messages WHERE room_id = ? AND seq > ? AND author_id <> ? LIMIT ?
+         SELECT 1 FROM messages WHERE room_id = ? AND seq > ? AND author_id <> ? LIMIT ${limitParam()}
        )`,
     );
     this.mentioned = db.prepare<[string, string, number, number], { n: number }>(
       `SELECT count(*) AS n FROM (
-         SELECT 1 FROM mentions WHERE user_id = ? AND room_id = ? AND seq > ? LIMIT ?
+         SELECT 1 FROM mentions WHERE user_id = ? AND room_id = ? AND seq > ? LIMIT ${limitParam()}
        )`,
     );
     this.insertMention = db.prepare<[string, string, number]>(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sqlite } from '../storage/sqlite.js';
+import { limitParam, type Sqlite } from '../storage/sqlite.js';
 import { GENERAL_ROOM_ID } from '../protocol/limits.js';
 import type { Room } from '../protocol/models.js';
 import { directKey, fromDirectKey } from './direct-key.js';
@@ -68,7 +68,7 @@ export class SqliteRoomStore implements RoomStore {
           AND archived_at IS NULL
           AND (created_at, id) > (?, ?)
         ORDER BY created_at, id
-        LIMIT ?`,
+        LIMIT ${limitParam()}`,
     );
     this.ownedBy = db.prepare<[string], { n: number }>(
       `SELECT count(*) AS n FROM rooms WHERE owner_id = ? AND archived_at IS NULL`,
@@ -93,7 +93,7 @@ export class SqliteRoomStore implements RoomStore {
     this.setOwner = db.prepare<[string, string]>(`UPDATE rooms SET owner_id = ? WHERE id = ?`);
     this.archive = db.prepare<[string, string]>(`UPDATE rooms SET archived_at = ? WHERE id = ?`);
     this.membersPage = db.prepare<[string, string, number], { user_id: string }>(
-      `SELECT user_id FROM room_members WHERE room_id = ? AND user_id > ? ORDER BY user_id LIMIT ?`,
+      `SELECT user_id FROM room_members WHERE room_id = ? AND user_id > ? ORDER BY user_id LIMIT ${limitParam()}`,
     );
     this.departure = db.transaction((roomId: string, userId: string): LeaveOutcome => {
       const row = this.byId.get(roomId);

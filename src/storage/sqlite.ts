@@ -7,6 +7,14 @@ export type Sqlite = Database.Database;
 
 export const SQLITE = Symbol('Sqlite');
 
+/**
+ * A bound LIMIT or OFFSET, written `LIMIT ${limitParam()}` (`limitParam('@limit')` when named).
+ * SQLite plans with the value of a bare parameter there, so it prepares such a statement again
+ * every time it is bound: about 25 µs a query, five times the query itself, on every history read
+ * and room:join. The same value inside an expression is planned once.
+ */
+export const limitParam = (param = '?'): string => `CAST(${param} AS INTEGER)`;
+
 /** What the WAL file is cut back to after a checkpoint (SQLite checkpoints every 1,000 pages, ~4 MB). */
 export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import session from 'express-session';
 import sessionFileStore from 'session-file-store';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
@@ -40,7 +40,7 @@ type Callback = (err?: unknown, session?: SessionData | null) => void;
  *
  * It also retries every failed read five times at 50-100 ms, a missing file too, so an unknown or
  * expired cookie costs ~0.5 s (and `retries: 0` is silently turned into 5). Here a read is one
- * `readFileSync` (every socket handshake makes one): a missing file is answered as no session at once,
+ * `readFile` (every socket handshake makes one): a missing file is answered as no session at once,
  * and only other errors, or a file that does not parse, go to its read, its retries and its clean-up.
  */
 export class FastMissFileStore extends FileStore {
@@ -67,27 +67,21 @@ export class FastMissFileStore extends FileStore {
       callback(null, null);
       return;
     }
-    let text: string;
-    try {
-      // Synchronous, like every read of the embedded SQLite database: a session file is a few
-      // hundred bytes on a local disk, and a callback read costs four thread-pool round trips
-      // (open, fstat, read, close), several times the CPU of the read itself, on every handshake.
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') callback(null, null);
-      else readSession.call(this, sid, callback);
-      return;
-    }
-    let stored: SessionData;
-    try {
-      stored = JSON.parse(text) as SessionData;
-    } catch {
-      // Left to session-file-store, which removes a file that does not parse.
-      readSession.call(this, sid, callback);
-      return;
-    }
-    // Its own expiry rule, so a session it would call expired is one here too.
-    callback(null, isExpired(stored, this.storeOptions) ? null : stored);
+    readFile(file, 'utf8', (error, text) => {
+      if (error?.code === 'ENOENT') {
+        callback(null, null);
+        return;
+      }
+      let stored: SessionData | undefined;
+      try {
+        if (!error) stored = JSON.parse(text) as SessionData;
+      } catch {
+        // Left to session-file-store, which removes a file that does not parse.
+      }
+      if (stored === undefined) readSession.call(this, sid, callback);
+      // Its own expiry rule, so a session it would call expired is one here too.
+      else callback(null, isExpired(stored, this.storeOptions) ? null : stored);
+    });
   }
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

@@ -91,14 +91,41 @@ function dispatch(
     if (event) socket.emit(event, eventData);
     else if (!handler.isAckHandledManually) answer?.(response);
   };
-  const run = async () => {
-    const result: unknown = await (handler.callback as (data: unknown, ack: unknown) => unknown)(data, ack);
-    if (!isObservable(result)) return respond(result);
-    await new Promise<void>((resolve, reject) =>
-      result.subscribe({ next: respond, error: reject, complete: resolve }),
-    );
-  };
-  run()
-    .catch((error: unknown) => logger.error(error))
-    .finally(end);
+  const fail = (error: unknown) => logger.error(error);
+  let result: unknown;
+  try {
+    result = (handler.callback as (data: unknown, ack: unknown) => unknown)(data, ack);
+  } catch (error) {
+    end();
+    fail(error);
+    return;
+  }
+  // One `then` per event, not an async wrapper with its own catch and finally: each promise costs
+  // every event its allocation (and, with async hooks on, theirs).
+  Promise.resolve(result).then(
+    (value: unknown) => {
+      if (!isObservable(value)) {
+        try {
+          respond(value);
+        } catch (error) {
+          fail(error);
+        } finally {
+          end();
+        }
+        return;
+      }
+      value.subscribe({
+        next: respond,
+        error: (error: unknown) => {
+          end();
+          fail(error);
+        },
+        complete: end,
+      });
+    },
+    (error: unknown) => {
+      end();
+      fail(error);
+    },
+  );
 }

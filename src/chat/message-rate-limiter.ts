@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppException } from '../common/errors.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../common/rate-limit.js';
 import { RATE_LIMITER_FACTORY, type RateLimiterFactory } from '../storage/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
@@ -20,14 +20,7 @@ export class MessageRateLimiter {
     });
   }
 
-  async consume(userId: string): Promise<void> {
-    try {
-      await this.limiter.consume(userId);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      throw new AppException('RATE_LIMITED', 'Sending too fast; slow down', {
-        retryAfterSec: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
-      });
-    }
+  consume(userId: string): Promise<void> {
+    return consumeOrRefuse(this.limiter, userId, 'Sending too fast; slow down');
   }
 }

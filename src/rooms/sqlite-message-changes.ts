@@ -33,7 +33,7 @@ export class SqliteMessageChanges implements MessageChangeStore {
   private readonly setReactions;
   private readonly newest;
   private readonly since;
-  // Appends still queued for their commit; every read and change settles them first.
+  // The connection's queued message appends (`storage/sqlite-group-commit.ts`), settled before each read.
   private readonly appends;
 
   constructor(private readonly db: Sqlite) {

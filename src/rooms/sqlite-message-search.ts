@@ -9,7 +9,7 @@ import { toFts5Query } from './search-query.js';
 /** FTS5 (`messages_fts`, kept in sync with `messages.text` by triggers), ranked by bm25. */
 export class SqliteMessageSearch implements MessageSearch {
   private readonly query;
-  // Appends still queued for their commit (`sqlite-message-store.ts`); a search settles them first.
+  // The connection's queued message appends (`storage/sqlite-group-commit.ts`), settled before each read.
   private readonly appends;
 
   constructor(db: Sqlite) {

@@ -11,7 +11,7 @@ export class SqliteReadStateStore implements ReadStateStore {
   private readonly mentioned;
   private readonly insertMention;
   private readonly recordAll;
-  // Appends still queued for their commit (`sqlite-message-store.ts`); reads settle them first.
+  // The connection's queued message appends (`storage/sqlite-group-commit.ts`), settled before each read.
   private readonly appends;
 
   constructor(db: Sqlite) {

@@ -10,6 +10,8 @@ const MENTION = /(?<![\w.@-])@([A-Za-z0-9_.-]+)/g;
 
 /** The distinct usernames (lowercased) a text mentions, at most `LIMITS.mentionsPerMessageMax`. */
 export function mentionedUsernames(text: string): string[] {
+  // Most messages mention no one: skip the regex scan and its allocations for every one of them.
+  if (!text.includes('@')) return [];
   const names = new Set<string>();
   for (const [, raw] of text.matchAll(MENTION)) {
     // A trailing dot is punctuation ("thanks @bob."), not part of the name.

@@ -49,10 +49,10 @@ const common = ({ keyPrefix, points, durationSec }: LimiterOptions) => ({
  */
 function observed<L extends RateLimiterAbstract>(limiter: L, name: string): L {
   const consume = limiter.consume.bind(limiter);
-  limiter.consume = (...args) =>
-    consume(...args).catch((error: unknown) => {
-      if (error instanceof RateLimiterRes) rateLimited(name);
-      throw error;
-    });
+  const counted = (error: unknown): never => {
+    if (error instanceof RateLimiterRes) rateLimited(name);
+    throw error;
+  };
+  limiter.consume = (key, points, options) => consume(key, points, options).catch(counted);
   return limiter;
 }

@@ -4,25 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import signature from 'cookie-signature';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FastMissFileStore } from './file-session-store.js';
-import { guardedSessionStore } from './guarded-session-store.js';
-import { COOKIE_NAME, createSharedSession } from './session-middleware.js';
-import { newSessionId } from './session-id.js';
-
-type Read = (sid: string, callback: (err: unknown, value?: session.SessionData | null) => void) => void;
 
 /** express-session treats an ENOENT error like a miss, so both count as an answer here. */
-function timedGet(
-  store: session.Store,
-  sid: string,
-  read: Read = store.get.bind(store),
-): Promise<{ ms: number; value: unknown }> {
+function timedGet(store: session.Store, sid: string): Promise<{ ms: number; value: unknown }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) =>
-    read(sid, (err, value) =>
+    store.get(sid, (err, value) =>
       err && (err as NodeJS.ErrnoException).code !== 'ENOENT'
         ? reject(err)
         : resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, value: value ?? null }),
@@ -101,65 +89,5 @@ describe('FastMissFileStore', () => {
     expect(readFileSync(planted, 'utf8')).toBe(stored);
     expect(readFileSync(garbage, 'utf8')).toBe('not json at all');
     expect(existsSync(join(root, 'written.json'))).toBe(false);
-  });
-  it('answers an inline read as it answers get', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
-    const dir = join(root, 'sessions');
-    mkdirSync(dir);
-    const store = new FastMissFileStore({ path: dir, ttlSec: 60 });
-    const inline: Read = store.getInline.bind(store);
-    await promisify(store.set.bind(store))('live', {
-      cookie: { originalMaxAge: 60_000 },
-      hello: 'world',
-    } as unknown as session.SessionData);
-    writeFileSync(
-      join(dir, 'stale.json'),
-      JSON.stringify({ cookie: { originalMaxAge: 60_000 }, __lastAccess: Date.now() - 120_000 }),
-    );
-    writeFileSync(join(dir, 'broken.json'), '{"cookie":');
-    writeFileSync(join(root, 'planted.json'), JSON.stringify({ cookie: { originalMaxAge: 60_000 } }));
-
-    expect((await timedGet(store, 'live', inline)).value).toMatchObject({ hello: 'world' });
-    for (const sid of ['missing', 'stale', '../planted', 'nul\0byte']) {
-      expect((await timedGet(store, sid, inline)).value).toBeNull();
-    }
-    const broken = await new Promise((resolve) => inline('broken', (err, value) => resolve(err ?? value)));
-    expect(broken).toBeInstanceOf(SyntaxError);
-    expect(existsSync(join(dir, 'broken.json'))).toBe(false);
-  });
-
-  it('is read inline by express-session, and through the thread pool by any other reader', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tether-sessions-'));
-    const backing = new FastMissFileStore({ path: dir, ttlSec: 60 });
-    const reads: string[] = [];
-    const get = backing.get.bind(backing);
-    const getInline = backing.getInline.bind(backing);
-    backing.get = (sid, callback) => (reads.push('get'), get(sid, callback));
-    backing.getInline = (sid, callback) => (reads.push('inline'), getInline(sid, callback));
-    const store = guardedSessionStore(backing);
-    const secret = 's'.repeat(43);
-    const shared = createSharedSession({ trustProxy: false, sessionIdleTimeoutSec: 60 }, store, secret);
-    const sid = newSessionId();
-    await promisify(store.set.bind(store))(sid, {
-      cookie: { originalMaxAge: 60_000 },
-      hello: 'world',
-    } as unknown as session.SessionData);
-
-    const server = createServer((req, res) =>
-      shared.middleware(req, res, () => res.end(JSON.stringify((req as { session?: object }).session))),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/`, {
-        headers: { cookie: `${COOKIE_NAME}=s:${signature.sign(sid, secret)}` },
-      });
-      expect(await response.json()).toMatchObject({ hello: 'world' });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-    expect(reads).toEqual(['inline']);
-    expect((await timedGet(store, sid)).value).toMatchObject({ hello: 'world' });
-    expect(reads).toEqual(['inline', 'get']);
   });
 });

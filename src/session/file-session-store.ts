@@ -1,8 +1,7 @@
 import type { SessionData } from 'express-session';
 import session from 'express-session';
 import sessionFileStore from 'session-file-store';
-import { readFile, readFileSync } from 'node:fs';
-import type { InlineReads } from './inline-reads.js';
+import { readFile } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
@@ -41,10 +40,10 @@ type Callback = (err?: unknown, session?: SessionData | null) => void;
  *
  * It also retries every failed read five times at 50-100 ms, a missing file too, so an unknown or
  * expired cookie costs ~0.5 s (and `retries: 0` is silently turned into 5). Here a read is one
- * file read (every request and socket handshake makes one): a missing file is answered as no session at once,
+ * `readFile` (every socket handshake makes one): a missing file is answered as no session at once,
  * and only other errors, or a file that does not parse, go to its read, its retries and its clean-up.
  */
-export class FastMissFileStore extends FileStore implements InlineReads {
+export class FastMissFileStore extends FileStore {
   private readonly dir: string;
 
   constructor(options: FileSessionStoreOptions) {
@@ -68,51 +67,21 @@ export class FastMissFileStore extends FileStore implements InlineReads {
       callback(null, null);
       return;
     }
-    readFile(file, 'utf8', (error, text) => this.answer(sid, error, text, callback));
-  }
-
-  /**
-   * `get` read in one go: a session file is a few hundred bytes on local disk, read in microseconds,
-   * while `readFile`'s four thread-pool round trips (open, stat, read, close) cost about 0.3 ms of
-   * CPU in thread wake-ups on two cores, on every request and handshake that reads it.
-   */
-  getInline(sid: string, callback: Callback): void {
-    const file = this.fileOf(sid);
-    if (file === null) {
-      callback(null, null);
-      return;
-    }
-    setImmediate(() => {
-      let text: string | undefined;
-      let error: NodeJS.ErrnoException | null = null;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (failure) {
-        error = failure as NodeJS.ErrnoException;
+    readFile(file, 'utf8', (error, text) => {
+      if (error?.code === 'ENOENT') {
+        callback(null, null);
+        return;
       }
-      this.answer(sid, error, text, callback);
+      let stored: SessionData | undefined;
+      try {
+        if (!error) stored = JSON.parse(text) as SessionData;
+      } catch {
+        // Left to session-file-store, which removes a file that does not parse.
+      }
+      if (stored === undefined) readSession.call(this, sid, callback);
+      // Its own expiry rule, so a session it would call expired is one here too.
+      else callback(null, isExpired(stored, this.storeOptions) ? null : stored);
     });
-  }
-
-  private answer(
-    sid: string,
-    error: NodeJS.ErrnoException | null,
-    text: string | undefined,
-    callback: Callback,
-  ) {
-    if (error?.code === 'ENOENT') {
-      callback(null, null);
-      return;
-    }
-    let stored: SessionData | undefined;
-    try {
-      if (!error) stored = JSON.parse(text!) as SessionData;
-    } catch {
-      // Left to session-file-store, which removes a file that does not parse.
-    }
-    if (stored === undefined) readSession.call(this, sid, callback);
-    // Its own expiry rule, so a session it would call expired is one here too.
-    else callback(null, isExpired(stored, this.storeOptions) ? null : stored);
   }
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {

@@ -1,5 +1,4 @@
 import type { SessionData, Store } from 'express-session';
-import { hasInlineReads } from './inline-reads.js';
 import { isSessionId } from './session-id.js';
 
 type Callback<T extends unknown[]> = (err?: unknown, ...rest: T) => void;
@@ -22,13 +21,6 @@ export function guardedSessionStore<S extends Store>(store: S): S {
     if (!isSessionId(sid)) return callback(null, null);
     return store.get.call(this, sid, withoutId(sid, callback));
   };
-  if (hasInlineReads(store)) {
-    const inline = store;
-    (guarded as typeof inline).getInline = function (this: S, sid, callback) {
-      if (!isSessionId(sid)) return callback(null, null);
-      return inline.getInline.call(this, sid, withoutId(sid, callback));
-    };
-  }
   guarded.set = function (this: S, sid: string, session: SessionData, callback?: Callback<[]>) {
     if (!isSessionId(sid)) return callback?.(new Error('refusing to store a malformed session id'));
     return store.set.call(this, sid, session, callback && withoutId(sid, callback));

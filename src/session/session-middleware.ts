@@ -5,7 +5,6 @@ import signature from 'cookie-signature';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../config/config.js';
 import { SESSION_COOKIE } from '../protocol/limits.js';
-import { hasInlineReads } from './inline-reads.js';
 import { secureRequestCheck } from './request-security.js';
 import { newSessionId } from './session-id.js';
 
@@ -29,22 +28,6 @@ export interface SharedSession {
   clearCookie(req: IncomingMessage, res: Response): void;
 }
 
-/**
- * The store as express-session sees it: a view that delegates to the one shared store (express-
- * session installs its own `generate` on the store it is given, one per variant), reading inline
- * when the store can, since a request waits for its session anyway.
- */
-function requestView(store: Store): Store {
-  const view = Object.create(store) as Store;
-  if (hasInlineReads(store)) {
-    const inline = store;
-    view.get = function (this: Store, sid, callback) {
-      inline.getInline.call(this, sid, callback);
-    };
-  }
-  return view;
-}
-
 export function createSharedSession(
   config: Pick<AppConfig, 'trustProxy' | 'sessionIdleTimeoutSec'>,
   store: Store,
@@ -58,7 +41,9 @@ export function createSharedSession(
     session({
       name: cookieName(secure),
       secret: [secret],
-      store: requestView(store),
+      // express-session installs its own `generate` on the store it is given, so each variant
+      // gets a view that delegates everything else to the one shared store.
+      store: Object.create(store) as Store,
       genid: newSessionId,
       resave: false,
       saveUninitialized: false,

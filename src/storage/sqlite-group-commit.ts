@@ -51,8 +51,8 @@ function createGroupCommit(db: Sqlite): GroupCommit {
     try {
       results = all(writes);
     } catch {
-      // The transaction was rolled back whole. One failing write (a message to a room deleted
-      // meanwhile, say) must not fail the others: each runs again alone, with its own outcome.
+      // The transaction was rolled back whole. One failing write (a constraint it breaks, say)
+      // must not fail the others: each runs again alone, with its own outcome.
       for (const w of writes) {
         try {
           w.resolve(db.transaction(w.write)());

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, listeningLine } from './app.factory.js';
 import type { AppConfig } from './config/config.js';
-import type { EarlyListener } from './http/early-listener.js';
+import { LISTEN_BACKLOG, type EarlyListener } from './http/early-listener.js';
 import { listenError } from './http/listen-error.js';
 import { configureLogging } from './observability/logger.js';
 import { httpUrl, startMetricsServer } from './observability/metrics-server.js';
@@ -42,7 +42,7 @@ function bind(server: Server, port: number, host: string | undefined, variable: 
   return new Promise((resolve, reject) => {
     const fail = (error: unknown) => reject(listenError(error, variable, port, host));
     server.once('error', fail);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', fail);
       resolve();
     });

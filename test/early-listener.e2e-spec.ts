@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { listenEarly, type EarlyListener } from '../src/http/early-listener.js';
@@ -84,4 +86,54 @@ describe('listening before the app is ready', () => {
     expect(open.map((socket) => socket.destroyed)).toEqual([false, false, true]);
     for (const socket of open) socket.destroy();
   });
+
+  it('queues a restart storm of connections in the kernel while the boot keeps the event loop busy', async () => {
+    const early = await listenEarly(0, '127.0.0.1');
+    listeners.push(early);
+    // The kernel caps every backlog at net.core.somaxconn (4096 by default).
+    const clients = Math.min(1500, Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8')));
+    expect(clients, 'net.core.somaxconn leaves no room above the default backlog').toBeGreaterThan(600);
+    // spawnSync blocks this process's event loop, as compiling the app's modules does, so
+    // nothing is accepted meanwhile: the client process opens its connections and reads the
+    // listening socket's accept queue (`rx_queue` of a LISTEN row in /proc/net/tcp) until they
+    // are all in it, or 10 s pass. Node's default backlog (511) stops it at 512.
+    const result = spawnSync(
+      process.execPath,
+      ['-e', QUEUE_PROBE, String(portOf(early.server)), String(clients)],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(Number(result.stdout)).toBe(clients);
+  });
 });
+
+/** argv: port, connections. Prints the longest accept queue seen for the port's listening socket. */
+const QUEUE_PROBE = `
+const { connect } = require('node:net');
+const { readFileSync } = require('node:fs');
+const [port, count] = process.argv.slice(1).map(Number);
+const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+const queued = () => {
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\\n').slice(1)) {
+    const f = line.trim().split(/\\s+/);
+    if (f[1]?.endsWith(':' + hexPort) && f[3] === '0A') return parseInt(f[4].split(':')[1], 16);
+  }
+  return -1;
+};
+const sockets = [];
+for (let i = 0; i < count; i++) sockets.push(connect(port, '127.0.0.1').on('error', () => undefined));
+const deadline = Date.now() + 10000;
+let most = 0;
+const look = () => {
+  most = Math.max(most, queued());
+  if (most >= count || Date.now() > deadline) {
+    process.stdout.write(String(most));
+    process.exit(0);
+  }
+  setTimeout(look, 20);
+};
+look();
+`;

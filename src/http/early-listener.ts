@@ -5,6 +5,15 @@ import { TIMEOUT_CHECK_INTERVAL_MS } from './http-server-limits.js';
 /** Connections held while the app boots; past this many, more are refused (closed) at once. */
 const MAX_HELD_CONNECTIONS = 20_000;
 
+/**
+ * The listening socket's accept queue. Loading the app keeps the event loop busy for whole seconds
+ * (module compilation), and until it turns, the kernel queues new connections; once the queue is
+ * full it drops further SYNs, and each of those clients retries only after 1, 3, 7, 15 s (or gets
+ * reset when its retries run out). Node's default of 511 is a fraction of the clients that come
+ * back together after a restart; the kernel caps this at `net.core.somaxconn` (4096 by default).
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 export interface EarlyListener {
   /** The HTTP server the app is to serve on (see `createApp`'s `httpServer`). */
   server: Server;
@@ -65,7 +74,7 @@ export function listenEarly(
   };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve({ server, release, abort });
     });

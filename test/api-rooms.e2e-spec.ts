@@ -1,5 +1,5 @@
 import { GENERAL_ROOM_ID, SYSTEM_AUTHOR } from '../src/protocol/limits.js';
-import type { Message } from '../src/protocol/models.js';
+import type { Message, RoomSummary } from '../src/protocol/models.js';
 import { apiClient, newApiKey } from './helpers/api.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from './helpers/app.js';
 import { ack, chatClient, collect, connected, nextEvent, type ChatClient } from './helpers/sockets.js';
@@ -63,6 +63,23 @@ describe('the server API on rooms and the cluster', () => {
         ...(after ? { after } : {}),
       });
       expect((rejoin.messages as Message[]).map((m) => m.id)).toContain(message.id);
+    });
+
+    it('notifies and counts a mention for each user its @usernames name, as a user message does', async () => {
+      const [named, bystander] = [await member(), await member()];
+      const bystanderHears = collect(bystander.socket, 'mention');
+      const namedHears = nextEvent(named.socket, 'mention');
+
+      const res = await api
+        .post(`/api/rooms/${GENERAL_ROOM_ID}/messages`, {
+          text: `@${named.user.username} the deploy needs you`,
+        })
+        .expect(201);
+      expect(await namedHears).toEqual({ roomId: GENERAL_ROOM_ID, message: res.body.message });
+      const rooms = (await named.agent.get('/rooms?limit=100').expect(200)).body.rooms as RoomSummary[];
+      expect(rooms.find((r) => r.id === GENERAL_ROOM_ID)).toMatchObject({ mentionCount: 1 });
+      // Only the named user's sockets: an emit to the whole room would have reached both by now.
+      expect(bystanderHears).toEqual([]);
     });
 
     it('is idempotent on clientMsgId: the same id returns the stored message and broadcasts nothing', async () => {

@@ -1,25 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { MessageDelivery } from '../chat/message-delivery.js';
 import { AppException } from '../common/errors.js';
 import type { PublishMessageInput } from '../protocol/http.js';
 import { SYSTEM_AUTHOR } from '../protocol/limits.js';
 import type { Message, User } from '../protocol/models.js';
-import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { toPublicUser } from '../users/user-store.js';
 import { UsersService } from '../users/users.service.js';
 
 /**
- * A backend's message, stored and delivered exactly as a user's (`RoomsService.send`, then the
- * cluster-wide broadcast), so it has a room-ordered id, shows in history and catch-up, and a
- * repeated `clientMsgId` stores nothing twice.
+ * A backend's message, stored and delivered exactly as a user's (`RoomsService.send`, then
+ * `MessageDelivery`), so it has a room-ordered id, shows in history and catch-up, notifies the users
+ * it mentions, and a repeated `clientMsgId` stores nothing twice.
  */
 @Injectable()
 export class RoomPublisher {
   constructor(
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
-    private readonly broadcast: RoomBroadcast,
+    private readonly delivery: MessageDelivery,
   ) {}
 
   async publish(roomId: string, input: PublishMessageInput): Promise<Message> {
@@ -31,7 +31,7 @@ export class RoomPublisher {
     // Without an id of the caller's, every call is a new message.
     const clientMsgId = input.clientMsgId ?? randomUUID();
     const { message, created } = await this.rooms.send(room.id, author, input.text, clientMsgId);
-    if (created) this.broadcast.message(message);
+    if (created) await this.delivery.deliver(message);
     return message;
   }
 

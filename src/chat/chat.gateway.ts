@@ -11,16 +11,14 @@ import { CHAT_NAMESPACE } from '../protocol/limits.js';
 import { MessageSendSchema, MessagesFetchSchema, RoomJoinSchema, RoomRefSchema } from '../protocol/socket.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
 import { Presence } from '../realtime/presence.js';
-import { RoomBroadcast } from '../realtime/room-broadcast.js';
 import { chatRoom, type ChatNamespace, type ChatSocket } from '../realtime/socket-types.js';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import { ConversationsService } from '../rooms/conversations.service.js';
-import { Mentions } from '../rooms/mentions.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { assertJoined } from './joined.js';
+import { MessageDelivery } from './message-delivery.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
-import { RoomFanout } from './room-fanout.js';
 import { RoomHistory } from './room-history.js';
 
 /**
@@ -37,10 +35,8 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     private readonly presence: Presence,
     private readonly limiter: MessageRateLimiter,
     private readonly lifecycle: NamespaceLifecycle,
-    private readonly broadcast: RoomBroadcast,
-    private readonly mentions: Mentions,
+    private readonly delivery: MessageDelivery,
     private readonly conversations: ConversationsService,
-    private readonly fanout: RoomFanout,
     private readonly history: RoomHistory,
   ) {}
 
@@ -73,10 +69,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
     assertJoined(socket, roomId);
     await this.limiter.consume(socket.data.user.id);
     const { message, created } = await this.rooms.send(roomId, socket.data.user, text, clientMsgId);
-    if (created) {
-      this.broadcast.message(message, socket);
-      this.fanout.mentioned(await this.mentions.record(message), message);
-    }
+    if (created) await this.delivery.deliver(message, socket);
     return { ok: true, message };
   }
 

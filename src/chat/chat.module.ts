@@ -8,6 +8,7 @@ import { ConversationsController } from './conversations.controller.js';
 import { ConversationsGateway } from './conversations.gateway.js';
 import { RoomFanout } from './room-fanout.js';
 import { MessageChangesGateway } from './message-changes.gateway.js';
+import { MessageDelivery } from './message-delivery.js';
 import { MessagesController } from './messages.controller.js';
 import { RoomHistory } from './room-history.js';
 import { SearchController } from './search.controller.js';
@@ -31,12 +32,13 @@ import { RoomsService } from '../rooms/rooms.service.js';
     RoomManagementService,
     Mentions,
     RoomFanout,
+    MessageDelivery,
     ConversationsGateway,
     MessageChangesService,
     MessageSearchService,
     RoomHistory,
     MessageChangesGateway,
   ],
-  exports: [RoomsService],
+  exports: [RoomsService, MessageDelivery],
 })
 export class ChatModule {}

@@ -8,10 +8,12 @@ import { ROOM_STORE, type RoomStore } from './room-store.js';
 /** `@name` where name could be a username, not inside a word or an e-mail address. */
 const MENTION = /(?<![\w.@-])@([A-Za-z0-9_.-]+)/g;
 
+/** Whether a text can mention anyone: most cannot, and need no scan, no lookups and no recording. */
+export const mayMention = (text: string): boolean => text.includes('@');
+
 /** The distinct usernames (lowercased) a text mentions, at most `LIMITS.mentionsPerMessageMax`. */
 export function mentionedUsernames(text: string): string[] {
-  // Most messages mention no one: skip the regex scan and its allocations for every one of them.
-  if (!text.includes('@')) return [];
+  if (!mayMention(text)) return [];
   const names = new Set<string>();
   for (const [, raw] of text.matchAll(MENTION)) {
     // A trailing dot is punctuation ("thanks @bob."), not part of the name.

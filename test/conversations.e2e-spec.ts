@@ -1,4 +1,6 @@
 import type { Message, Room, RoomSummary } from '../src/protocol/models.js';
+import { chatRoom } from '../src/realtime/socket-types.js';
+import { ROOM_STORE, type RoomStore } from '../src/rooms/room-store.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from './helpers/app.js';
 import {
   ack,
@@ -6,6 +8,7 @@ import {
   collect,
   connected,
   nextEvent,
+  serverSocket,
   TRANSPORTS,
   type ChatClient,
   type Transport,
@@ -291,6 +294,37 @@ describe('room management', () => {
     await say(ownerSocket, room.id, 'yes');
     expect(carolMessages).not.toContainEqual(carolSaid);
     expect(carolMessages).toEqual([]);
+  });
+
+  it('refuses a join checked just before its user was removed, instead of leaving them in the room', async () => {
+    const [owner, bob] = [await person(), await person()];
+    const room = await privateRoom(owner, bob);
+    const bobSocket = await socketOf(bob);
+    // Bob's join is held after its visibility check said yes, and the removal runs then: it finds
+    // no socket of bob's in the room to take out.
+    const store = t.app.get<RoomStore>(ROOM_STORE);
+    const isMember = store.isMember.bind(store);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const checked = new Promise<void>((resolve) => {
+      store.isMember = async (roomId, userId) => {
+        const answer = await isMember(roomId, userId);
+        if (roomId !== room.id || userId !== bob.user.id) return answer;
+        store.isMember = isMember;
+        resolve();
+        await released;
+        return answer;
+      };
+    });
+    const joining = ack(bobSocket, 'room:join', { roomId: room.id });
+    await checked;
+    const removed = nextEvent(bobSocket, 'room:removed');
+    await owner.agent.delete(`/rooms/${room.id}/members/${bob.user.username}`).expect(204);
+    await removed;
+    release();
+
+    expect((await joining).error?.code).toBe('NOT_FOUND');
+    expect(serverSocket(t, bobSocket).rooms.has(chatRoom(room.id))).toBe(false);
   });
 
   it('hands a private room to the longest-standing member when its owner leaves, and archives it with the last', async () => {

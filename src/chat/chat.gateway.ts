@@ -16,7 +16,7 @@ import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsExceptionFilter } from '../realtime/ws-exception.filter.js';
 import { ConversationsService } from '../rooms/conversations.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import { assertJoined } from './joined.js';
+import { assertJoined, joinVisible } from './joined.js';
 import { MessageDelivery } from './message-delivery.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { RoomHistory } from './room-history.js';
@@ -52,6 +52,7 @@ export class ChatGateway implements OnGatewayInit<ChatNamespace> {
       socket.data.user.id,
     );
     // Join before reading history, so nothing sent in between is missed (clients dedupe by id).
+    await joinVisible(this.rooms, socket, room);
     const online = await this.presence.join(socket, roomId);
     return { ok: true, room, ...(await this.history.join(roomId, cursor)), online };
   }

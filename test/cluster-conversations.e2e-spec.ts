@@ -83,6 +83,29 @@ describeWithBinary(
       expect((await ack(bobThere, 'presence:list', { roomId: room.id })).error?.code).toBe('FORBIDDEN');
     });
 
+    it('stops counting a removed member online on the instance that holds their socket', async () => {
+      const [owner, bob] = [await member(), await member()];
+      const room = (
+        await on(one, owner).post('/rooms').send({ name: 'y', visibility: 'private' }).expect(201)
+      ).body.room as Room;
+      await on(one, owner).post(`/rooms/${room.id}/members`).send({ username: bob.username }).expect(204);
+      const [ownerHere, bobThere] = [await socketOn(one, owner), await socketOn(two, bob)];
+      for (const socket of [ownerHere, bobThere]) {
+        expect((await ack(socket, 'room:join', { roomId: room.id })).ok).toBe(true);
+      }
+      const online = async () =>
+        ((await ack(ownerHere, 'presence:list', { roomId: room.id })).online as { id: string }[])
+          .map((u) => u.id)
+          .sort();
+      expect(await online()).toEqual([owner.id, bob.id].sort());
+
+      const removed = nextEvent(bobThere, 'room:removed', 10_000);
+      await on(one, owner).del(`/rooms/${room.id}/members/${bob.username}`).expect(204);
+      await removed;
+      // Instance two heard the removal before it told bob's socket, and answers without him.
+      expect(await online()).toEqual([owner.id]);
+    });
+
     it('tells a user\u2019s socket on the other instance that the read marker moved', async () => {
       const [author, reader] = [await member(), await member()];
       const writer = await socketOn(one, author);

@@ -327,6 +327,36 @@ describe('room management', () => {
     expect(serverSocket(t, bobSocket).rooms.has(chatRoom(room.id))).toBe(false);
   });
 
+  it('no longer lists a removed member, or one who left, as online in the room', async () => {
+    const [owner, bob, carol] = [await person(), await person(), await person()];
+    const room = await privateRoom(owner, bob, carol);
+    const [ownerSocket, bobSocket, carolSocket] = [
+      await socketOf(owner),
+      await socketOf(bob),
+      await socketOf(carol, 'polling'),
+    ];
+    for (const socket of [ownerSocket, bobSocket, carolSocket]) {
+      expect((await ack(socket, 'room:join', { roomId: room.id })).ok).toBe(true);
+    }
+    const online = async () =>
+      ((await ack(ownerSocket, 'presence:list', { roomId: room.id })).online as { id: string }[])
+        .map((u) => u.id)
+        .sort();
+    expect(await online()).toEqual([owner.user.id, bob.user.id, carol.user.id].sort());
+
+    const bobRemoved = nextEvent(bobSocket, 'room:removed');
+    await owner.agent.delete(`/rooms/${room.id}/members/${bob.user.username}`).expect(204);
+    await bobRemoved;
+    const carolLeft = nextEvent(carolSocket, 'room:removed');
+    await carol.agent.post(`/rooms/${room.id}/leave`).expect(204);
+    await carolLeft;
+
+    // Their sockets stay connected (to their other rooms), but are not in this one.
+    expect([bobSocket.connected, carolSocket.connected]).toEqual([true, true]);
+    expect(await online()).toEqual([owner.user.id]);
+    expect((await ack(ownerSocket, 'room:join', { roomId: room.id })).online).toEqual([owner.user]);
+  });
+
   it('hands a private room to the longest-standing member when its owner leaves, and archives it with the last', async () => {
     const [owner, first, second] = [await person(), await person(), await person()];
     const room = await privateRoom(owner, first, second);

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Message, Room, User } from '../protocol/models.js';
 import { NamespaceLifecycle } from '../realtime/namespace-lifecycle.js';
+import { Presence } from '../realtime/presence.js';
 import { chatRoom, userRoom, type ChatNamespace } from '../realtime/socket-types.js';
 import type { Audience } from '../rooms/room-management.service.js';
+import { toPublicUser } from '../users/user-store.js';
 
 /** Sockets per `to(...)` call: one adapter packet names at most this many user rooms. */
 const USERS_PER_PACKET = 500;
@@ -13,7 +15,10 @@ const USERS_PER_PACKET = 500;
  */
 @Injectable()
 export class RoomFanout {
-  constructor(private readonly lifecycle: NamespaceLifecycle) {}
+  constructor(
+    private readonly lifecycle: NamespaceLifecycle,
+    private readonly presence: Presence,
+  ) {}
 
   /** Undefined before the gateway attached the namespace (nobody can be connected yet). */
   private get namespace(): ChatNamespace | undefined {
@@ -37,15 +42,18 @@ export class RoomFanout {
   }
 
   /**
-   * The user's sockets leave the room on every instance, then hear `room:removed`; the room hears
-   * them go offline. The adapter keeps the order, so a socket told is a socket already out.
+   * The user's sockets leave the room on every instance (and stop counting there for presence), then
+   * hear `room:removed`; the room hears them go offline. The adapter keeps the order, so a socket
+   * told is a socket already out.
    */
   removed(user: User, roomId: string): void {
     const ns = this.namespace;
     if (!ns) return;
     ns.in(userRoom(user.id)).socketsLeave(chatRoom(roomId));
+    this.presence.removed(ns, user.id, roomId);
     ns.to(userRoom(user.id)).emit('room:removed', { roomId });
-    ns.to(chatRoom(roomId)).emit('presence', { roomId, user, status: 'offline' });
+    // Public fields only: a departure over HTTP hands over the request's user, epoch and login time too.
+    ns.to(chatRoom(roomId)).emit('presence', { roomId, user: toPublicUser(user), status: 'offline' });
   }
 
   /** To the user's sockets, except `exceptSocketId` (the one that moved it). */

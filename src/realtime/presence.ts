@@ -5,11 +5,19 @@ import { LIMITS } from '../protocol/limits.js';
 import type { User } from '../protocol/models.js';
 import { contained } from './contained.js';
 import { RoomOccupancy } from './room-occupancy.js';
-import { chatRoom, PRESENCE_QUERY_EVENT, type ChatNamespace, type ChatSocket } from './socket-types.js';
+import {
+  chatRoom,
+  PRESENCE_QUERY_EVENT,
+  PRESENCE_REMOVED_EVENT,
+  userRoom,
+  type ChatNamespace,
+  type ChatSocket,
+} from './socket-types.js';
 
 /** How long a join waits for the other instances' answers before it names this instance's users only. */
 const PEER_TIMEOUT_MS = 2_000;
-const RoomIdSchema = z.string().min(1).max(200);
+/** A room or user id in another instance's message. */
+const IdSchema = z.string().min(1).max(200);
 
 /**
  * Who is in a room, from per-room counts of users per instance (`RoomOccupancy`), so a join or a
@@ -35,14 +43,40 @@ export class Presence {
   listen(namespace: ChatNamespace): () => void {
     const fromPeer = (roomId: unknown, answer?: unknown) =>
       contained(this.logger, 'a presence query from another instance', () => {
-        const parsed = RoomIdSchema.safeParse(roomId);
+        const parsed = IdSchema.safeParse(roomId);
         if (typeof answer !== 'function') return;
         (answer as (users: User[]) => void)(
           parsed.success ? this.occupancy.users(parsed.data, LIMITS.onlineListMax) : [],
         );
       });
+    const removedElsewhere = (roomId: unknown, userId: unknown) =>
+      contained(this.logger, 'a presence removal from another instance', () => {
+        const room = IdSchema.safeParse(roomId);
+        const user = IdSchema.safeParse(userId);
+        if (room.success && user.success) this.uncount(namespace, user.data, room.data);
+      });
     namespace.on(PRESENCE_QUERY_EVENT, fromPeer);
-    return () => namespace.off(PRESENCE_QUERY_EVENT, fromPeer);
+    namespace.on(PRESENCE_REMOVED_EVENT, removedElsewhere);
+    return () => {
+      namespace.off(PRESENCE_QUERY_EVENT, fromPeer);
+      namespace.off(PRESENCE_REMOVED_EVENT, removedElsewhere);
+    };
+  }
+
+  /**
+   * The user's sockets were taken out of the room on every instance (`socketsLeave`: a removal, a
+   * departure): they stop counting there, here and on the other instances, which hear it after the
+   * `socketsLeave` (one adapter, in order). The caller announces them offline.
+   */
+  removed(namespace: ChatNamespace, userId: string, roomId: string): void {
+    this.uncount(namespace, userId, roomId);
+    if (!this.clustered) return;
+    // Through the adapter, as in `askPeers`. Lost with the adapter's connection, like any relayed
+    // event: the other instances then count those sockets until they disconnect.
+    const adapter = namespace.adapter as { serverSideEmit(packet: unknown[]): unknown };
+    Promise.resolve(adapter.serverSideEmit([PRESENCE_REMOVED_EVENT, roomId, userId])).catch(
+      (error: unknown) => this.logger.warn(`presence removal not relayed: ${String(error)}`),
+    );
   }
 
   /** On connection: announces the user's departure from its rooms when the socket goes. */
@@ -83,6 +117,14 @@ export class Presence {
 
   async online(socket: ChatSocket, roomId: string): Promise<User[]> {
     return (await this.usersIn(socket.nsp, roomId)).users;
+  }
+
+  /** This instance's sockets of the user stop counting in the room, silently. */
+  private uncount(namespace: ChatNamespace, userId: string, roomId: string): void {
+    for (const id of namespace.adapter.rooms.get(userRoom(userId)) ?? []) {
+      const socket = namespace.sockets.get(id);
+      if (socket && this.counted.get(socket)?.delete(roomId)) this.occupancy.remove(roomId, userId);
+    }
   }
 
   private departed(socket: ChatSocket, roomId: string): void {

@@ -18,10 +18,13 @@ export const REVOKED_EVENT = 'session:revoked';
 export const CENSUS_EVENT = 'instance:census';
 /** Between instances: which users of a room an instance has sockets of (cluster adapters only). */
 export const PRESENCE_QUERY_EVENT = 'presence:query';
+/** Between instances: a user's sockets were taken out of a room, so they stop counting there. */
+export const PRESENCE_REMOVED_EVENT = 'presence:removed';
 type InterServerEvents = {
   [REVOKED_EVENT]: (revocation: unknown, confirm: (applied: boolean) => void) => void;
   [CENSUS_EVENT]: (query: unknown, answer: (report: unknown) => void) => void;
   [PRESENCE_QUERY_EVENT]: (roomId: unknown, answer: (users: User[]) => void) => void;
+  [PRESENCE_REMOVED_EVENT]: (roomId: unknown, userId: unknown) => void;
 };
 
 export type ChatNamespace = Namespace<

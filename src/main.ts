@@ -1,16 +1,22 @@
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError } from './config/config-error.js';
+import { listenAddress } from './config/listen-address.js';
 import { StartupError } from './config/startup-error.js';
 import { listenEarly, type EarlyListener } from './http/early-listener.js';
 import { listenError } from './http/listen-error.js';
 
 let early: EarlyListener | undefined;
 try {
+  // Listening first, before even the configuration's schema library loads, and Nest and the
+  // drivers only then: a restarted instance takes its clients' retries at once and serves them as
+  // soon as it is ready. A PORT or HOST that is not valid listens nowhere: `loadConfig` says why.
+  const address = listenAddress(process.env);
+  if (address) {
+    early = await listenEarly(address.port, address.host).catch((error: unknown) => {
+      throw listenError(error, 'PORT', address.port, address.host);
+    });
+  }
+  const { loadConfig } = await import('./config/config.js');
   const config = loadConfig();
-  // Listening first, and Nest and the drivers loaded only then: a restarted instance takes its
-  // clients' retries at once and serves them as soon as it is ready.
-  early = await listenEarly(config.port, config.host).catch((error: unknown) => {
-    throw listenError(error, 'PORT', config.port, config.host);
-  });
   const { serve } = await import('./serve.js');
   const app = await serve(config, early);
   // SIGTERM drains (see GracefulShutdown); should anything hang, the process still ends.

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, ENV_NAMES, loadConfig } from './config.js';
+import { listenAddress } from './listen-address.js';
 import { resolveSecrets } from './secrets.js';
 
 describe('loadConfig', () => {
@@ -125,5 +126,41 @@ describe('the configuration table in the README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const documented = new Set([...readme.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
     expect(ENV_NAMES.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe('listenAddress, read before the configuration loads', () => {
+  const PORTS = [undefined, '', '0', '80', '3000', '65535', '65536', '-1', '80.5', ' 80', '8e3', 'eighty'];
+  const HOSTS = [
+    undefined,
+    '',
+    '127.0.0.1',
+    '0.0.0.0',
+    '::',
+    '::1',
+    'chat.example',
+    'a b',
+    'x/y',
+    'h'.repeat(254),
+  ];
+
+  const accepted = (env: NodeJS.ProcessEnv) => {
+    try {
+      return loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return undefined;
+      throw error;
+    }
+  };
+
+  it('names exactly the address loadConfig accepts, and nothing where loadConfig refuses', () => {
+    for (const PORT of PORTS) {
+      for (const HOST of HOSTS) {
+        const env = { PORT, HOST };
+        const config = accepted(env);
+        const expected = config && { port: config.port, host: config.host };
+        expect(listenAddress(env), `PORT=${PORT} HOST=${HOST}`).toEqual(expected);
+      }
+    }
   });
 });

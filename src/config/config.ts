@@ -4,6 +4,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { REGISTRATION_MODES } from '../protocol/http.js';
 import { LIMITS } from '../protocol/limits.js';
+import { ConfigError } from './config-error.js';
+import { DEFAULT_PORT, HOST_PATTERN, PORT_MAX } from './listen-address.js';
+
+export { ConfigError };
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -62,18 +66,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
 const VARIABLES = {
   env: variable('NODE_ENV', z.enum(['development', 'production', 'test']).default('development')),
   /** @default 3000 */
-  port: variable('PORT', int(0, 65535).default(3000)),
+  port: variable('PORT', int(0, PORT_MAX).default(DEFAULT_PORT)),
   /**
    * The address HTTP (and the metrics port) bind to. Unset: every interface, IPv6 and IPv4, as
    * Node does by default. Containers set 0.0.0.0; a host behind a local proxy 127.0.0.1.
    */
-  host: variable(
-    'HOST',
-    z
-      .string()
-      .regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address')
-      .optional(),
-  ),
+  host: variable('HOST', z.string().regex(HOST_PATTERN, 'must be a host name or an IP address').optional()),
   /** Prometheus text at `/metrics` on this port (never the public one). Unset: no metrics server. */
   metricsPort: variable('METRICS_PORT', int(0, 65535).optional()),
   /** @default json when NODE_ENV=production, else text */
@@ -282,14 +280,6 @@ const schema = z
       issue('metricsPort', 'must differ from PORT: metrics are never served on the public port');
     }
   });
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    // One line, so a log collector keeps it whole; each problem names its variable.
-    super(`Invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /**
  * Reads and validates every variable at once, so one error lists every bad one.

@@ -327,6 +327,41 @@ describe('room management', () => {
     expect(serverSocket(t, bobSocket).rooms.has(chatRoom(room.id))).toBe(false);
   });
 
+  it('refuses a join whose second membership check answered from before the removal', async () => {
+    const [owner, bob] = [await person(), await person()];
+    const room = await privateRoom(owner, bob);
+    const bobSocket = await socketOf(bob);
+    // A store whose read was taken before the removal committed and answers after it (a MongoDB
+    // read in flight): bob's second check says "member" once the removal has already run.
+    const store = t.app.get<RoomStore>(ROOM_STORE);
+    const isMember = store.isMember.bind(store);
+    let calls = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const secondCheck = new Promise<void>((resolve) => {
+      store.isMember = async (roomId, userId) => {
+        const answer = await isMember(roomId, userId);
+        if (roomId !== room.id || userId !== bob.user.id || ++calls < 2) return answer;
+        store.isMember = isMember;
+        resolve();
+        await released;
+        return answer;
+      };
+    });
+    const joining = ack(bobSocket, 'room:join', { roomId: room.id });
+    await secondCheck;
+    const removed = nextEvent(bobSocket, 'room:removed');
+    await owner.agent.delete(`/rooms/${room.id}/members/${bob.user.username}`).expect(204);
+    await removed;
+    release();
+
+    expect((await joining).error?.code).toBe('NOT_FOUND');
+    expect(serverSocket(t, bobSocket).rooms.has(chatRoom(room.id))).toBe(false);
+    const ownerSocket = await socketOf(owner);
+    const online = (await ack(ownerSocket, 'room:join', { roomId: room.id })).online as { id: string }[];
+    expect(online.map((u) => u.id)).toEqual([owner.user.id]);
+  });
+
   it('no longer lists a removed member, or one who left, as online in the room', async () => {
     const [owner, bob, carol] = [await person(), await person(), await person()];
     const room = await privateRoom(owner, bob, carol);

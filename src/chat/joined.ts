@@ -9,15 +9,18 @@ export function assertJoined(socket: ChatSocket, roomId: string): void {
 }
 
 /**
- * Puts the socket in a room its user was just found to see, then asks again for a room with members:
- * a removal that committed after that first check took no socket out (this one was not in yet), so
- * without the second check the removed user would hear the room until their next reconnect. Either
- * the removal comes before the second check, which refuses, or after this join, and takes it out.
+ * Puts the socket in a room its user was just found to see. For a room with members it asks again
+ * once the socket is in: a removal that committed after the first check took no socket out (this one
+ * was not in yet), so that check alone would leave the removed user hearing the room until their next
+ * reconnect. A removal before the second check is refused by it; one that commits while it is being
+ * answered (a read already in flight answers "member") has taken the socket out again by then. Either
+ * way the join is refused rather than left half done.
  */
 export async function joinVisible(rooms: RoomsService, socket: ChatSocket, room: Room): Promise<void> {
+  const name = chatRoom(room.id);
+  await socket.join(name);
   if (room.visibility === 'public') return;
-  await socket.join(chatRoom(room.id));
-  if (await rooms.isVisibleTo(room, socket.data.user.id)) return;
-  await socket.leave(chatRoom(room.id));
+  if ((await rooms.isVisibleTo(room, socket.data.user.id)) && socket.rooms.has(name)) return;
+  await socket.leave(name);
   throw new AppException('NOT_FOUND', 'Room not found');
 }

@@ -88,10 +88,13 @@ export class Presence {
     });
   }
 
-  /** Joins the socket to the room and returns who is online there, this user included. */
+  /**
+   * Counts a socket that is in the room (the caller joined it, and checked it may be there) and
+   * returns who is online there, this user included. Joining it here again would put back a socket
+   * that a removal took out meanwhile.
+   */
   async join(socket: ChatSocket, roomId: string): Promise<User[]> {
     const me = socket.data.user;
-    await socket.join(chatRoom(roomId));
     let rooms = this.counted.get(socket);
     // A socket that went meanwhile was never counted, and a rejoin is counted once.
     let first = false;

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Message, Room, RoomSummary } from '../src/protocol/models.js';
-import { chatRoom } from '../src/realtime/socket-types.js';
+import { NamespaceLifecycle } from '../src/realtime/namespace-lifecycle.js';
+import { chatRoom, PRESENCE_REMOVED_EVENT } from '../src/realtime/socket-types.js';
 import { ROOM_STORE, type RoomStore } from '../src/rooms/room-store.js';
 import { loggedInAgent, startApp, uniqueName, type TestApp } from './helpers/app.js';
 import {
@@ -390,6 +392,40 @@ describe('room management', () => {
     expect([bobSocket.connected, carolSocket.connected]).toEqual([true, true]);
     expect(await online()).toEqual([owner.user.id]);
     expect((await ack(ownerSocket, 'room:join', { roomId: room.id })).online).toEqual([owner.user]);
+  });
+
+  it('ignores malformed presence removals from another instance, and keeps counting whoever they do not name', async () => {
+    const [owner, bob] = [await person(), await person()];
+    const room = await privateRoom(owner, bob);
+    const [ownerSocket, bobSocket] = [await socketOf(owner), await socketOf(bob)];
+    for (const socket of [ownerSocket, bobSocket]) {
+      expect((await ack(socket, 'room:join', { roomId: room.id })).ok).toBe(true);
+    }
+    // What a peer's message does on arrival: the adapter hands it to the namespace's listeners.
+    const namespace = t.app.get(NamespaceLifecycle).namespace as unknown as {
+      _onServerSideEmit(args: unknown[]): void;
+    };
+    for (const args of [
+      [],
+      [room.id],
+      [{ id: room.id }, bob.user.id],
+      [room.id, 42],
+      [room.id, 'x'.repeat(201)],
+      ['', bob.user.id],
+      [room.id, randomUUID()],
+      ['another-room', bob.user.id],
+    ]) {
+      namespace._onServerSideEmit([PRESENCE_REMOVED_EVENT, ...args]);
+    }
+    const online = async () =>
+      ((await ack(ownerSocket, 'presence:list', { roomId: room.id })).online as { id: string }[])
+        .map((u) => u.id)
+        .sort();
+    expect(await online()).toEqual([owner.user.id, bob.user.id].sort());
+    expect(bobSocket.connected).toBe(true);
+    // The same channel, well formed: bob stops counting.
+    namespace._onServerSideEmit([PRESENCE_REMOVED_EVENT, room.id, bob.user.id]);
+    expect(await online()).toEqual([owner.user.id]);
   });
 
   it('hands a private room to the longest-standing member when its owner leaves, and archives it with the last', async () => {

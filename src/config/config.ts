@@ -73,7 +73,7 @@ const VARIABLES = {
    */
   host: variable('HOST', z.string().regex(HOST_PATTERN, 'must be a host name or an IP address').optional()),
   /** Prometheus text at `/metrics` on this port (never the public one). Unset: no metrics server. */
-  metricsPort: variable('METRICS_PORT', int(0, 65535).optional()),
+  metricsPort: variable('METRICS_PORT', int(0, PORT_MAX).optional()),
   /** @default json when NODE_ENV=production, else text */
   logFormat: variable('LOG_FORMAT', z.enum(['json', 'text']).optional()),
   /** @default info (error when NODE_ENV=test: tests read the lines they need from built servers) */
